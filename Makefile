@@ -1,0 +1,29 @@
+# Two entry points, both bootstrap everything on a fresh machine with Python 3.11:
+#   make run   - create .venv, install pinned requirements, build the default database if absent, start the app
+#   make test  - create .venv, install pinned requirements, run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+VPY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test data venv clean-data
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+data: venv
+	$(VPY) -m explorer build-data --dataset census_mortality --if-absent
+
+run: data
+	$(VPY) -m streamlit run app.py --server.port $(PORT)
+
+test: venv
+	$(VPY) -m pytest
+
+clean-data:
+	rm -f data/*.duckdb

@@ -1,0 +1,29 @@
+"""Errors a user can cause. Each carries a message fit to show as-is in the UI or CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ExplorerError(Exception):
+    """Base class: an error with a user-facing message (no stack trace shown)."""
+
+
+class CatalogError(ExplorerError):
+    """A data catalog file is missing or malformed."""
+
+
+class DatabaseMissingError(ExplorerError):
+    """The dataset's database file does not exist yet."""
+
+    @classmethod
+    def for_dataset(cls, dataset: str, path: Path) -> "DatabaseMissingError":
+        """The standard message: which file is missing and which command builds it."""
+        return cls(
+            f"Database file {path} not found. Build it with: "
+            f"python -m explorer build-data --dataset {dataset} (or: make data)"
+        )
+
+
+class QueryError(ExplorerError):
+    """A query request names something the catalog does not have, or has a bad value."""
