@@ -1,0 +1,50 @@
+"""Data catalogs: one validated YAML file per dataset in ``data_catalog/``.
+
+>>> catalog = load_catalog("census_mortality")
+>>> catalog.dimension("sex").resolve("Male").code
+1
+"""
+
+from __future__ import annotations
+
+import re
+
+from explorer.catalog.loader import format_key_path, load_catalog_file
+from explorer.catalog.model import (
+    BuildDefaults, Catalog, Category, Cohort, Column, Dimension, FollowUp, Hierarchy,
+    HierarchyGroup, Linkage, LinkageQuality, Outcome, StandardPopulation, StructuralZero, Table,
+)
+from explorer.catalog.schema import CATALOG_SCHEMA, IDENTIFIER_PATTERN
+from explorer.errors import CatalogError
+from explorer.paths import catalog_dir
+
+__all__ = [
+    "CATALOG_SCHEMA", "IDENTIFIER_PATTERN", "BuildDefaults", "Catalog", "Category", "Cohort",
+    "Column", "Dimension", "FollowUp", "Hierarchy", "HierarchyGroup", "Linkage",
+    "LinkageQuality", "Outcome", "StandardPopulation", "StructuralZero", "Table",
+    "available_datasets", "format_key_path", "load_catalog", "load_catalog_file",
+]
+
+
+def available_datasets() -> list[str]:
+    """Dataset codes that have a catalog file, sorted."""
+    return sorted(path.stem for path in catalog_dir().glob("*.yaml"))
+
+
+def load_catalog(dataset: str) -> Catalog:
+    """Load the catalog of ``dataset`` from ``data_catalog/<dataset>.yaml``.
+
+    Raises CatalogError naming the available datasets when there is no such catalog, and
+    when the file's ``dataset.code`` differs from its file name.
+    """
+    available = available_datasets()
+    if not isinstance(dataset, str) or not re.match(IDENTIFIER_PATTERN, dataset) \
+            or dataset not in available:
+        raise CatalogError(f"unknown dataset {dataset!r}; available datasets: "
+                           f"{', '.join(available) or '(none)'}")
+    path = catalog_dir() / f"{dataset}.yaml"
+    catalog = load_catalog_file(path)
+    if catalog.code != dataset:
+        raise CatalogError(f"{path}: dataset.code: {catalog.code!r} does not match the file "
+                           f"name (expected {dataset!r})")
+    return catalog

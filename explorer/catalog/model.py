@@ -1,0 +1,343 @@
+"""The validated catalog as frozen dataclasses.
+
+Objects here are built only by ``explorer.catalog.loader`` after schema and semantic
+checks, so code that receives a :class:`Catalog` may trust every cross-reference in it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import numbers
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from explorer.errors import QueryError
+
+
+def _choices(names: Any) -> str:
+    return ", ".join(str(name) for name in names)
+
+
+@dataclass(frozen=True)
+class Category:
+    """One category of a dimension: stored ``code``, stable ``key``, readable ``label``."""
+
+    code: int
+    key: str
+    label: str
+    residual: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "key": self.key, "label": self.label, "residual": self.residual}
+
+
+@dataclass(frozen=True)
+class HierarchyGroup:
+    """A parent in a dimension's hierarchy and the category keys beneath it."""
+
+    key: str
+    label: str
+    children: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "children": list(self.children)}
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """Grouping of a dimension's categories into parents (e.g. region within country).
+
+    ``parent_dimension`` is set when the parents are another dimension's categories
+    (ethnicity_detailed within ethnicity); otherwise the groups are declared in place.
+    """
+
+    parent_label: str
+    groups: tuple[HierarchyGroup, ...]
+    parent_dimension: str | None = None
+
+    def parent_of(self, category_key: str) -> HierarchyGroup:
+        """The group holding ``category_key`` (a non-residual category of the dimension)."""
+        for group in self.groups:
+            if category_key in group.children:
+                return group
+        raise KeyError(category_key)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "parent_label": self.parent_label,
+            "parent_dimension": self.parent_dimension,
+            "groups": [group.to_dict() for group in self.groups],
+        }
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A breakdown variable: where it is stored, its categories and reference category."""
+
+    code: str
+    label: str
+    table: str
+    column: str
+    reference: str
+    ordered: bool
+    order_direction: str | None
+    categories: tuple[Category, ...]
+    hierarchy: Hierarchy | None = None
+    standardisation_bands: bool = False
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Category keys in catalog order."""
+        return tuple(category.key for category in self.categories)
+
+    @property
+    def reference_category(self) -> Category:
+        return self.category_by_key(self.reference)
+
+    def category_by_key(self, key: str) -> Category:
+        """The category with this key; QueryError listing the valid keys otherwise."""
+        for category in self.categories:
+            if category.key == key:
+                return category
+        raise QueryError(self._unknown_value_message(key))
+
+    def category_by_code(self, code: int) -> Category:
+        """The category stored as ``code`` in the database."""
+        for category in self.categories:
+            if category.code == code:
+                return category
+        raise QueryError(self._unknown_value_message(code))
+
+    def resolve(self, value: str | int) -> Category:
+        """The category named by a key, a label (any case) or an integer code."""
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            return self.category_by_code(int(value))
+        if isinstance(value, str):
+            for category in self.categories:
+                if value == category.key:
+                    return category
+            folded = value.casefold()
+            for category in self.categories:
+                if folded == category.label.casefold():
+                    return category
+        raise QueryError(self._unknown_value_message(value))
+
+    def _unknown_value_message(self, value: object) -> str:
+        return (
+            f"unknown value {value!r} for dimension '{self.code}' ({self.label}); "
+            f"choose from: {_choices(self.keys)}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "table": self.table,
+            "column": self.column,
+            "reference": self.reference,
+            "ordered": self.ordered,
+            "order_direction": self.order_direction,
+            "standardisation_bands": self.standardisation_bands,
+            "hierarchy": None if self.hierarchy is None else self.hierarchy.to_dict(),
+            "categories": [category.to_dict() for category in self.categories],
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A numerator (events flagged in ``event_column``) over a denominator column."""
+
+    code: str
+    label: str
+    definition: str
+    icd10: str
+    event_column: str
+    denominator: str
+    unit: str
+    multiplier: int
+    min_age: int
+    first_year: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "definition": self.definition,
+            "icd10": self.icd10,
+            "event_column": self.event_column,
+            "denominator": self.denominator,
+            "unit": self.unit,
+            "multiplier": self.multiplier,
+            "min_age": self.min_age,
+            "first_year": self.first_year,
+        }
+
+
+@dataclass(frozen=True)
+class StandardPopulation:
+    """Weights per category of ``dimension`` for direct age standardisation."""
+
+    name: str
+    source: str
+    dimension: str
+    weights: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "source": self.source, "dimension": self.dimension,
+                "weights": dict(self.weights)}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A database table: its key columns and typed, described columns."""
+
+    name: str
+    description: str
+    key: tuple[str, ...]
+    columns: dict[str, Column]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "key": list(self.key),
+            "columns": {c.name: {"type": c.type, "description": c.description}
+                        for c in self.columns.values()},
+        }
+
+
+@dataclass(frozen=True)
+class BuildDefaults:
+    persons: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The follow-up window: exact dates and the calendar years a period may span."""
+
+    start: datetime.date
+    end: datetime.date
+    first_year: int
+    last_year: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
+                "first_year": self.first_year, "last_year": self.last_year}
+
+
+@dataclass(frozen=True)
+class LinkageQuality:
+    measure: str
+    value: float
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Linkage:
+    method: str
+    quality: tuple[LinkageQuality, ...]
+    by_group_note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "quality": [vars(item).copy() for item in self.quality],
+            "by_group_note": self.by_group_note,
+        }
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Which tables hold the analysis cohort and how they join."""
+
+    persons_table: str
+    person_time_table: str
+    linkage_table: str
+    join_key: str
+    cohort_filter_column: str
+    year_column: str
+
+
+@dataclass(frozen=True)
+class StructuralZero:
+    outcome: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One dataset's validated catalog (see data_catalog/*.yaml)."""
+
+    code: str
+    title: str
+    description: str
+    version: str
+    default_database: str
+    build_defaults: BuildDefaults
+    follow_up: FollowUp
+    provenance: tuple[str, ...]
+    linkage: Linkage
+    tables: dict[str, Table]
+    cohort: Cohort
+    dimensions: dict[str, Dimension]
+    outcomes: dict[str, Outcome]
+    standard_population: StandardPopulation
+    sdc_policies: dict[str, str]
+    structural_zeros: tuple[StructuralZero, ...] = ()
+    source_path: Path | None = field(default=None, compare=False)
+
+    def dimension(self, code: str) -> Dimension:
+        """The dimension ``code``; QueryError listing the valid codes otherwise."""
+        if isinstance(code, str) and code in self.dimensions:
+            return self.dimensions[code]
+        raise QueryError(f"unknown dimension {code!r}; choose from: {_choices(self.dimensions)}")
+
+    def outcome(self, code: str) -> Outcome:
+        """The outcome ``code``; QueryError listing the valid codes otherwise."""
+        if isinstance(code, str) and code in self.outcomes:
+            return self.outcomes[code]
+        raise QueryError(f"unknown outcome {code!r}; choose from: {_choices(self.outcomes)}")
+
+    @property
+    def standardisation_dimension(self) -> Dimension:
+        """The dimension the standard population is weighted by (age group)."""
+        return self.dimensions[self.standard_population.dimension]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The validated content as plain JSON-serialisable data."""
+        return {
+            "schema_version": 1,
+            "dataset": {
+                "code": self.code,
+                "title": self.title,
+                "description": self.description,
+                "version": self.version,
+                "default_database": self.default_database,
+                "build": {"default_persons": self.build_defaults.persons,
+                          "default_seed": self.build_defaults.seed},
+                "follow_up": self.follow_up.to_dict(),
+                "provenance": list(self.provenance),
+                "linkage": self.linkage.to_dict(),
+            },
+            "tables": {name: table.to_dict() for name, table in self.tables.items()},
+            "cohort": vars(self.cohort).copy(),
+            "dimensions": {code: dim.to_dict() for code, dim in self.dimensions.items()},
+            "outcomes": {code: outcome.to_dict() for code, outcome in self.outcomes.items()},
+            "standard_population": self.standard_population.to_dict(),
+            "sdc": {
+                "policies": dict(self.sdc_policies),
+                "structural_zeros": [vars(zero).copy() for zero in self.structural_zeros],
+            },
+            "source_path": None if self.source_path is None else str(self.source_path),
+        }

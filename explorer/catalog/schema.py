@@ -1,0 +1,212 @@
+"""JSON Schema (Draft 2020-12) for a data catalog YAML file.
+
+The schema checks shape and types; cross-references (a dimension's column exists in its
+table, a reference category is one of the categories, ...) are checked afterwards by
+``explorer.catalog.loader``. Objects reject unknown keys so that a typo such as ``lable``
+is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_]*$"
+"""Table, column, dimension, outcome and category keys: safe to quote into SQL and URLs."""
+
+POLICY_NAMES = ("public", "official", "statistician")
+"""The disclosure-control audiences a catalog may configure."""
+
+COLUMN_TYPES = (
+    "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT",
+    "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+    "FLOAT", "DOUBLE", "DECIMAL", "DATE", "TIMESTAMP", "VARCHAR",
+)
+"""DuckDB column types a catalog table may declare."""
+
+_IDENTIFIER: dict[str, Any] = {"type": "string", "pattern": IDENTIFIER_PATTERN}
+_TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
+_ISO_DATE: dict[str, Any] = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_YEAR: dict[str, Any] = {"type": "integer", "minimum": 1800, "maximum": 2200}
+
+
+def _record(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """An object with exactly these keys allowed (all required unless a list is given)."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+    }
+
+
+def _mapping_of(value_schema: dict[str, Any], min_properties: int = 1) -> dict[str, Any]:
+    """An object whose keys are identifiers and whose values all follow ``value_schema``."""
+    return {
+        "type": "object",
+        "propertyNames": _IDENTIFIER,
+        "additionalProperties": value_schema,
+        "minProperties": min_properties,
+    }
+
+
+_COLUMN = _record({"type": {"enum": list(COLUMN_TYPES)}, "description": _TEXT})
+
+_TABLE = _record(
+    {
+        "description": _TEXT,
+        "key": {
+            "oneOf": [
+                _IDENTIFIER,
+                {"type": "array", "items": _IDENTIFIER, "minItems": 1, "uniqueItems": True},
+            ]
+        },
+        "columns": _mapping_of(_COLUMN),
+    }
+)
+
+_CATEGORY = _record(
+    {
+        "code": {"type": "integer", "minimum": 0},
+        "key": _IDENTIFIER,
+        "label": _TEXT,
+        "residual": {"type": "boolean"},
+    },
+    required=["code", "key", "label"],
+)
+
+_KEY_LIST = {"type": "array", "items": _IDENTIFIER, "minItems": 1}
+
+_HIERARCHY_BY_PARENT = _record(
+    {"parent": _IDENTIFIER, "children": _mapping_of(_KEY_LIST)}
+)
+_HIERARCHY_BY_GROUPS = _record(
+    {
+        "parent_label": _TEXT,
+        "groups": _mapping_of(_record({"label": _TEXT, "children": _KEY_LIST})),
+    }
+)
+
+_DIMENSION = _record(
+    {
+        "label": _TEXT,
+        "table": _IDENTIFIER,
+        "column": _IDENTIFIER,
+        "reference": _IDENTIFIER,
+        "ordered": {"type": "boolean"},
+        "order_direction": {"enum": ["advantaged_first", "disadvantaged_first"]},
+        "standardisation_bands": {"type": "boolean"},
+        "hierarchy": {
+            "type": "object",
+            "if": {"required": ["parent"]},
+            "then": _HIERARCHY_BY_PARENT,
+            "else": _HIERARCHY_BY_GROUPS,
+        },
+        "categories": {"type": "array", "items": _CATEGORY, "minItems": 1},
+    },
+    required=["label", "table", "column", "reference", "ordered", "categories"],
+)
+
+_OUTCOME = _record(
+    {
+        "label": _TEXT,
+        "definition": _TEXT,
+        "icd10": _TEXT,
+        "event_column": _IDENTIFIER,
+        "denominator": _IDENTIFIER,
+        "unit": _TEXT,
+        "multiplier": {"type": "integer", "minimum": 1},
+        "min_age": {"type": "integer", "minimum": 0, "maximum": 130},
+        "first_year": _YEAR,
+    }
+)
+
+_LINKAGE_QUALITY = _record(
+    {
+        "measure": _TEXT,
+        "value": {"type": "number"},
+        "unit": _TEXT,
+        "source": _TEXT,
+    }
+)
+
+_DATASET = _record(
+    {
+        "code": _IDENTIFIER,
+        "title": _TEXT,
+        "description": _TEXT,
+        "version": _TEXT,
+        "default_database": _TEXT,
+        "build": _record(
+            {
+                "default_persons": {"type": "integer", "minimum": 1},
+                "default_seed": {"type": "integer", "minimum": 0},
+            }
+        ),
+        "follow_up": _record(
+            {"start": _ISO_DATE, "end": _ISO_DATE, "first_year": _YEAR, "last_year": _YEAR}
+        ),
+        "provenance": {"type": "array", "items": _TEXT, "minItems": 1},
+        "linkage": _record(
+            {
+                "method": _TEXT,
+                "quality": {"type": "array", "items": _LINKAGE_QUALITY},
+                "by_group_note": _TEXT,
+            }
+        ),
+    }
+)
+
+_COHORT = _record(
+    {
+        "persons_table": _IDENTIFIER,
+        "person_time_table": _IDENTIFIER,
+        "linkage_table": _IDENTIFIER,
+        "join_key": _IDENTIFIER,
+        "cohort_filter_column": _IDENTIFIER,
+        "year_column": _IDENTIFIER,
+    }
+)
+
+_STANDARD_POPULATION = _record(
+    {
+        "name": _TEXT,
+        "source": _TEXT,
+        "dimension": _IDENTIFIER,
+        "weights": _mapping_of({"type": "number", "exclusiveMinimum": 0}),
+    }
+)
+
+_SDC = _record(
+    {
+        "policies": {
+            "type": "object",
+            "propertyNames": {"enum": list(POLICY_NAMES)},
+            "additionalProperties": _IDENTIFIER,
+            "minProperties": 1,
+        },
+        "structural_zeros": {
+            "type": "array",
+            "items": _record({"outcome": _IDENTIFIER, "rule": _TEXT}),
+        },
+    },
+    required=["policies"],
+)
+
+CATALOG_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://linked-data-inequalities-explorer/catalog.schema.json",
+    "title": "Linked Data Inequalities Explorer data catalog",
+    **_record(
+        {
+            "schema_version": {"const": 1},
+            "dataset": _DATASET,
+            "tables": _mapping_of(_TABLE),
+            "cohort": _COHORT,
+            "dimensions": _mapping_of(_DIMENSION),
+            "outcomes": _mapping_of(_OUTCOME),
+            "standard_population": _STANDARD_POPULATION,
+            "sdc": _SDC,
+        }
+    ),
+}
+"""The whole-file schema, checked with ``jsonschema.Draft202012Validator``."""
