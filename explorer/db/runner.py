@@ -1,0 +1,272 @@
+"""Run the parameterised queries in ``queries/`` against a read-only database.
+
+Every request is validated against the catalog before any SQL is built: outcome and
+dimension codes must exist, filter values must resolve to categories, the period must lie in
+the follow-up. Identifiers then enter the SQL only through :class:`CatalogIdentifiers`, and
+every value (years, filter codes) is bound as a DuckDB ``$parameter``.
+
+The results are raw, unprotected aggregates: they must pass disclosure control before
+anything is shown.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from explorer.catalog import Catalog, Dimension
+from explorer.db.connection import Database
+from explorer.db.sql_template import (
+    CatalogIdentifiers, SqlFragment, load_query, named_parameters, placeholders, render_query,
+)
+from explorer.errors import QueryError
+
+MAX_BREAKDOWN_DIMENSIONS = 3
+
+QUERY_PARAMETERS: dict[str, frozenset[str]] = {
+    "breakdown_events": frozenset({"year_from", "year_to"}),
+    "breakdown_persons": frozenset({"year_from", "year_to"}),
+    "linkage_rates": frozenset(),
+}
+"""The fixed ``$parameters`` each query file uses; the runner binds exactly these (plus
+one ``filter_<n>`` per filter it writes into the ``{filter_conditions}`` placeholder)."""
+
+Filters = Mapping[str, "Sequence[str | int] | str | int"]
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """A validated request ready to run: query file, identifier fragments, bound values."""
+
+    query: str
+    fragments: dict[str, SqlFragment]
+    parameters: dict[str, object] = field(default_factory=dict)
+    code_columns: tuple[str, ...] = ()
+
+
+class QueryRunner:
+    """Validated, parameter-bound queries for one catalog over one database."""
+
+    def __init__(self, database: Database, catalog: Catalog) -> None:
+        self.database = database
+        self.catalog = catalog
+        self._identifiers = CatalogIdentifiers(catalog)
+
+    # --- public queries ----------------------------------------------------------------
+
+    def breakdown(self, outcome: str, by: Sequence[str] = (), filters: Filters | None = None,
+                  period: tuple[int, int] | None = None) -> pd.DataFrame:
+        """Events and person-years by ``by`` dimensions and by age group.
+
+        Columns: one per dimension in ``by`` (integer category codes), the standard
+        population's dimension (``age_group``), ``events`` and ``person_years``. Only
+        non-empty cells are returned. ``period`` is (first, last) calendar year, inclusive;
+        the default is the whole follow-up.
+        """
+        return self._run_plan(self.plan_breakdown(outcome, by, filters, period))
+
+    def persons_breakdown(self, outcome: str, by: Sequence[str] = (),
+                          filters: Filters | None = None,
+                          period: tuple[int, int] | None = None) -> pd.DataFrame:
+        """Persons in the linked cohort and those who died of ``outcome`` in ``period``.
+
+        Columns: one per dimension in ``by`` (integer codes), ``persons``, ``deaths``.
+        Only person-level dimensions (in the persons table) may be used.
+        """
+        return self._run_plan(self.plan_persons_breakdown(outcome, by, filters, period))
+
+    def linkage_rates(self, dimension: str) -> pd.DataFrame:
+        """Everyone enumerated (``persons``) and those linked (``linked``) by one dimension."""
+        return self._run_plan(self.plan_linkage_rates(dimension))
+
+    def schema_mismatches(self) -> list[str]:
+        """Differences between the database's tables and the catalog's (empty when they agree).
+
+        Each entry is one readable line, e.g. ``person_time.died_suicide: missing``. Useful
+        after a build, and at app start to tell a stale database from a broken query.
+        """
+        rows = self.database.cursor().execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'main'").fetchall()
+        actual = {(table, column): data_type for table, column, data_type in rows}
+        problems = []
+        for table in self.catalog.tables.values():
+            for column in table.columns.values():
+                found = actual.get((table.name, column.name))
+                if found is None:
+                    problems.append(f"{table.name}.{column.name}: missing")
+                elif found != column.type:
+                    problems.append(f"{table.name}.{column.name}: type {found}, catalog says {column.type}")
+        return problems
+
+    # --- planning: validation, then fragments and parameters --------------------------
+
+    def plan_breakdown(self, outcome: str, by: Sequence[str] = (),
+                       filters: Filters | None = None,
+                       period: tuple[int, int] | None = None) -> QueryPlan:
+        """Validate a breakdown request and return the plan :meth:`breakdown` runs."""
+        chosen_outcome = self.catalog.outcome(outcome)
+        tables = (self.catalog.cohort.persons_table, self.catalog.cohort.person_time_table)
+        dimensions = self._breakdown_dimensions(by, tables)
+        age = self.catalog.standardisation_dimension
+        if age.table != self.catalog.cohort.person_time_table:
+            raise QueryError(f"standard population dimension {age.code!r} is not in the "
+                             f"person-time table; cannot age-standardise")
+        dimensions = [d for d in dimensions if d.code != age.code]
+        year_from, year_to = self._period(period)
+        conditions, parameters = self._filters(filters, tables)
+        ids, cohort = self._identifiers, self.catalog.cohort
+        fragments = {
+            **self._cohort_fragments(),
+            "dimension_columns": self._select_list(dimensions, suffix=",\n    "),
+            "age_group_column": ids.select_as(ids.column(age.table, age.column), ids.alias(age.code)),
+            "event_column": ids.column(cohort.person_time_table, chosen_outcome.event_column),
+            "person_years_column": ids.column(cohort.person_time_table, chosen_outcome.denominator),
+            "filter_conditions": conditions,
+        }
+        return QueryPlan("breakdown_events", fragments,
+                         {"year_from": year_from, "year_to": year_to, **parameters},
+                         tuple(d.code for d in dimensions) + (age.code,))
+
+    def plan_persons_breakdown(self, outcome: str, by: Sequence[str] = (),
+                               filters: Filters | None = None,
+                               period: tuple[int, int] | None = None) -> QueryPlan:
+        """Validate a persons request and return the plan :meth:`persons_breakdown` runs."""
+        chosen_outcome = self.catalog.outcome(outcome)
+        tables = (self.catalog.cohort.persons_table,)
+        dimensions = self._breakdown_dimensions(by, tables)
+        year_from, year_to = self._period(period)
+        conditions, parameters = self._filters(filters, tables)
+        ids, cohort = self._identifiers, self.catalog.cohort
+        fragments = {
+            **self._cohort_fragments(),
+            "join_key": ids.bare_column(cohort.person_time_table, cohort.join_key),
+            "dimension_columns": self._select_list(dimensions, suffix=",\n    "),
+            "event_column": ids.column(cohort.person_time_table, chosen_outcome.event_column),
+            "filter_conditions": conditions,
+        }
+        return QueryPlan("breakdown_persons", fragments,
+                         {"year_from": year_from, "year_to": year_to, **parameters},
+                         tuple(d.code for d in dimensions))
+
+    def plan_linkage_rates(self, dimension: str) -> QueryPlan:
+        """Validate a linkage-rate request and return the plan :meth:`linkage_rates` runs."""
+        (chosen,) = self._breakdown_dimensions([dimension], (self.catalog.cohort.persons_table,))
+        fragments = {**self._cohort_fragments(), "dimension_column": self._select_list([chosen])}
+        return QueryPlan("linkage_rates", fragments, {}, (chosen.code,))
+
+    # --- validation helpers ------------------------------------------------------------
+
+    def _breakdown_dimensions(self, by: Sequence[str], tables: tuple[str, ...]) -> list[Dimension]:
+        if isinstance(by, str) or not isinstance(by, Sequence):
+            raise QueryError(f"breakdown dimensions must be a list of dimension codes, got {by!r}")
+        if len(by) > MAX_BREAKDOWN_DIMENSIONS:
+            raise QueryError(f"at most {MAX_BREAKDOWN_DIMENSIONS} breakdown dimensions; "
+                             f"got {len(by)}: {', '.join(map(str, by))}")
+        dimensions = [self._dimension_in(code, tables) for code in by]
+        if len({d.code for d in dimensions}) != len(dimensions):
+            raise QueryError(f"a dimension is repeated in the breakdown: {', '.join(by)}")
+        return dimensions
+
+    def _dimension_in(self, code: str, tables: tuple[str, ...]) -> Dimension:
+        dimension = self.catalog.dimension(code)
+        if dimension.table not in tables:
+            raise QueryError(f"dimension {code!r} is stored in table {dimension.table!r} and "
+                             f"cannot be used here (only dimensions in {', '.join(tables)})")
+        return dimension
+
+    def _period(self, period: tuple[int, int] | None) -> tuple[int, int]:
+        first, last = self.catalog.follow_up.first_year, self.catalog.follow_up.last_year
+        if period is None:
+            return first, last
+        if (not isinstance(period, Sequence) or isinstance(period, str) or len(period) != 2
+                or not all(isinstance(y, numbers.Integral) and not isinstance(y, bool)
+                           for y in period)):
+            raise QueryError(f"period must be two calendar years (from, to), got {period!r}")
+        year_from, year_to = int(period[0]), int(period[1])
+        if year_from > year_to:
+            raise QueryError(f"period {year_from} to {year_to} is reversed")
+        if year_from < first or year_to > last:
+            raise QueryError(f"period {year_from} to {year_to} is outside the follow-up "
+                             f"years {first} to {last}")
+        return year_from, year_to
+
+    def _filters(self, filters: Filters | None,
+                 tables: tuple[str, ...]) -> tuple[SqlFragment, dict[str, object]]:
+        """The ``{filter_conditions}`` fragment and its bound category-code lists."""
+        if filters is None:
+            filters = {}
+        if not isinstance(filters, Mapping):
+            raise QueryError(f"filters must map dimension codes to values, got {filters!r}")
+        ids = self._identifiers
+        conditions: list[SqlFragment] = []
+        parameters: dict[str, object] = {}
+        for index, (code, values) in enumerate(filters.items()):
+            dimension = self._dimension_in(code, tables)
+            if isinstance(values, (str, numbers.Integral)):
+                values = [values]
+            if not isinstance(values, Sequence) or len(values) == 0:
+                raise QueryError(f"filter on dimension {code!r} needs at least one value, "
+                                 f"got {values!r}")
+            codes = sorted({dimension.resolve(value).code for value in values})
+            name = f"filter_{index}"
+            conditions.append(ids.any_of(ids.column(dimension.table, dimension.column),
+                                         ids.parameter(name)))
+            parameters[name] = codes
+        return ids.join(conditions, "\n  ", prefix="AND "), parameters
+
+    # --- SQL building and running ------------------------------------------------------
+
+    def _select_list(self, dimensions: list[Dimension], suffix: str = "") -> SqlFragment:
+        ids = self._identifiers
+        columns = [ids.select_as(ids.column(d.table, d.column), ids.alias(d.code))
+                   for d in dimensions]
+        return ids.join(columns, "", suffix=suffix) if suffix else ids.join(columns, ", ")
+
+    def _cohort_fragments(self) -> dict[str, SqlFragment]:
+        ids, cohort = self._identifiers, self.catalog.cohort
+        return {
+            "persons_table": ids.table(cohort.persons_table),
+            "person_time_table": ids.table(cohort.person_time_table),
+            "linkage_table": ids.table(cohort.linkage_table),
+            "persons_join_key": ids.column(cohort.persons_table, cohort.join_key),
+            "person_time_join_key": ids.column(cohort.person_time_table, cohort.join_key),
+            "linkage_join_key": ids.column(cohort.linkage_table, cohort.join_key),
+            "cohort_filter_column": ids.column(cohort.linkage_table, cohort.cohort_filter_column),
+            "year_column": ids.column(cohort.person_time_table, cohort.year_column),
+        }
+
+    def render(self, plan: QueryPlan) -> str:
+        """The SQL text of a plan (identifiers filled, values still ``$parameters``)."""
+        template = load_query(plan.query)
+        wanted = placeholders(template)
+        return render_query(template, {name: fragment for name, fragment in plan.fragments.items()
+                                       if name in wanted})
+
+    def _run_plan(self, plan: QueryPlan) -> pd.DataFrame:
+        frame = self._run(plan.query, plan.fragments, plan.parameters)
+        for column in plan.code_columns:
+            frame[column] = frame[column].astype("int64")
+        return frame
+
+    def _run(self, query: str, fragments: Mapping[str, SqlFragment],
+             parameters: Mapping[str, object]) -> pd.DataFrame:
+        """Render ``queries/<query>.sql`` and run it with ``parameters`` bound by DuckDB.
+
+        Values are never put into the SQL text. A database error (e.g. a value of the wrong
+        type bound by a caller that skipped validation) becomes a QueryError.
+        """
+        sql = self.render(QueryPlan(query, dict(fragments)))
+        expected = named_parameters(sql)
+        if expected != set(parameters):
+            raise QueryError(f"query {query!r} takes parameters {sorted(expected)}, "
+                             f"got {sorted(parameters)}")
+        try:
+            return self.database.cursor().execute(sql, dict(parameters)).df()
+        except duckdb.Error as error:
+            first_line = str(error).splitlines()[0]
+            raise QueryError(f"query {query!r} failed: {first_line}") from error

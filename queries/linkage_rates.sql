@@ -1,0 +1,15 @@
+-- linkage_rates: everyone enumerated, and those linked into the followed-up cohort, by one
+-- person-level dimension (for the data catalog page). A person without a linkage row counts
+-- as not linked.
+--
+-- Bound values:  none
+-- Placeholders (catalog identifiers only, filled by explorer.db.runner):
+--   {dimension_column}   '"persons"."sex" AS "sex"'
+SELECT
+    {dimension_column},
+    COUNT(*) AS persons,
+    COUNT(*) FILTER (WHERE {cohort_filter_column}) AS linked
+FROM {persons_table}
+LEFT JOIN {linkage_table} ON {linkage_join_key} = {persons_join_key}
+GROUP BY ALL
+ORDER BY ALL
