@@ -31,6 +31,7 @@ QUERY_PARAMETERS: dict[str, frozenset[str]] = {
     "breakdown_events": frozenset({"year_from", "year_to"}),
     "breakdown_persons": frozenset({"year_from", "year_to"}),
     "linkage_rates": frozenset(),
+    "schema_columns": frozenset(),
 }
 """The fixed ``$parameters`` each query file uses; the runner binds exactly these (plus
 one ``filter_<n>`` per filter it writes into the ``{filter_conditions}`` placeholder)."""
@@ -89,9 +90,7 @@ class QueryRunner:
         Each entry is one readable line, e.g. ``person_time.died_suicide: missing``. Useful
         after a build, and at app start to tell a stale database from a broken query.
         """
-        rows = self.database.cursor().execute(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'main'").fetchall()
+        rows = self.database.cursor().execute(load_query("schema_columns")).fetchall()
         actual = {(table, column): data_type for table, column, data_type in rows}
         problems = []
         for table in self.catalog.tables.values():
