@@ -101,3 +101,22 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory, census_catalog: Catalog) -
             frame = frames[name][list(table.columns)]  # noqa: F841 - read by DuckDB below
             connection.execute(f'INSERT INTO "{name}" SELECT * FROM frame')
     return TinyDatabase(path, frames["persons"], frames["linkage"], frames["person_time"])
+
+
+@pytest.fixture(scope="session")
+def default_database_dir(tmp_path_factory, census_catalog: Catalog) -> Path:
+    """A data directory holding the default-size database (the catalog's default persons and
+    seed), built once per test session with the real builder."""
+    from explorer.synth import build_dataset
+
+    directory = tmp_path_factory.mktemp("default_data")
+    defaults = census_catalog.build_defaults
+    build_dataset(census_catalog.code, persons=defaults.persons, seed=defaults.seed,
+                  out=directory / f"{census_catalog.code}.duckdb")
+    return directory
+
+
+@pytest.fixture(scope="session")
+def default_database(default_database_dir: Path, census_catalog: Catalog) -> Path:
+    """Path of the default-size database file."""
+    return default_database_dir / f"{census_catalog.code}.duckdb"

@@ -1,0 +1,134 @@
+"""Build the synthetic census_mortality DuckDB database, chunk by chunk, deterministically.
+
+Persons are generated in fixed-size chunks; chunk ``i`` draws all its random numbers from
+``numpy.random.default_rng([seed, i])`` and chunks are written in order, so the same
+(persons, seed) gives the same table contents whatever the machine's thread count. Only one chunk
+is held in memory at a time, so 56 million persons fit comfortably in 24 GiB. Person-time is
+Lexis-split by DuckDB SQL (queries/build/insert_person_time.sql) chunk by chunk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from explorer.errors import ExplorerError
+from explorer.synth.linkage import generate_linkage
+from explorer.synth.mortality import simulate_deaths
+from explorer.synth.population import generate_persons
+from explorer.synth.sql import build_sql
+
+DATASETS = ("census_mortality",)
+CHUNK_PERSONS = 1_000_000
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build produced."""
+
+    dataset: str
+    persons: int
+    linked: int
+    deaths: int
+    person_time_rows: int
+    seed: int
+    seconds: float
+    path: Path
+
+    def summary(self) -> str:
+        """One human line describing the build."""
+        return (f"built {self.dataset}: {self.persons:,} persons, {self.linked:,} linked "
+                f"({self.linked / max(self.persons, 1):.1%}), {self.deaths:,} deaths, "
+                f"{self.person_time_rows:,} person-time rows, seed {self.seed}, "
+                f"{self.seconds:.1f} s -> {self.path}")
+
+
+def chunk_sizes(persons: int, chunk_persons: int = CHUNK_PERSONS) -> list[int]:
+    """Sizes of the fixed-size chunks (the last one may be smaller)."""
+    full, rest = divmod(persons, chunk_persons)
+    return [chunk_persons] * full + ([rest] if rest else [])
+
+
+def build_dataset(dataset: str, persons: int, seed: int, out: Path) -> BuildReport:
+    """Build ``dataset`` with ``persons`` persons from ``seed`` into the DuckDB file ``out``.
+
+    The database is written to a temporary file beside ``out`` and renamed over it at the end,
+    so readers never see a half-built file.
+    """
+    if dataset not in DATASETS:
+        raise ExplorerError(f"unknown dataset {dataset!r}; the synthetic builder knows "
+                            f"{', '.join(DATASETS)}")
+    if int(persons) < 1:
+        raise ExplorerError("the number of persons must be a positive whole number")
+    started = time.perf_counter()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(f".{out.name}.building-{os.getpid()}")
+    _remove_database(temporary)
+    try:
+        with _open_database(temporary) as connection:
+            _write_tables(connection, int(persons), int(seed))
+            connection.execute(build_sql("finish_build"))
+            counts = connection.execute(build_sql("count_rows")).fetchall()[0]
+        with contextlib.suppress(FileNotFoundError):
+            out.with_name(out.name + ".wal").unlink()  # a stale WAL must not be replayed on the new file
+        os.replace(temporary, out)
+    finally:
+        _remove_database(temporary)
+    return BuildReport(dataset=dataset, persons=counts[0], linked=counts[1], deaths=counts[2],
+                       person_time_rows=counts[3], seed=int(seed),
+                       seconds=time.perf_counter() - started, path=out)
+
+
+def _write_tables(connection: duckdb.DuckDBPyConnection, persons: int, seed: int) -> None:
+    connection.execute(build_sql("macros"))
+    connection.execute(build_sql("create_tables"))
+    first_person_id = 1
+    for chunk_index, size in enumerate(chunk_sizes(persons)):
+        rng = np.random.default_rng([seed, chunk_index])
+        chunk = generate_persons(rng, first_person_id, size)
+        linkage = generate_linkage(rng, chunk)
+        deaths = simulate_deaths(rng, chunk, at_risk=linkage["linked"])
+        _insert_chunk(connection, chunk, linkage, deaths)
+        first_person_id += size
+
+
+def _insert_chunk(connection: duckdb.DuckDBPyConnection, chunk: dict[str, np.ndarray],
+                  linkage: dict[str, np.ndarray], deaths: dict[str, np.ndarray]) -> None:
+    frames = {
+        "chunk_persons": pd.DataFrame(chunk),
+        "chunk_linkage": pd.DataFrame(linkage),
+        "chunk_deaths": pd.DataFrame(deaths),
+    }
+    for name, frame in frames.items():
+        connection.register(name, frame)
+    try:
+        connection.execute(build_sql("insert_persons"))
+        connection.execute(build_sql("insert_linkage"))
+        connection.execute(build_sql("insert_deaths"))
+        ids = chunk["person_id"]
+        connection.execute(build_sql("insert_person_time"),
+                           {"first_person_id": int(ids[0]), "last_person_id": int(ids[-1])})
+    finally:
+        for name in frames:
+            connection.unregister(name)
+
+
+def _open_database(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to the database being built (tests patch this to vary the thread count)."""
+    connection = duckdb.connect(str(path))
+    connection.execute(build_sql("session"))
+    return connection
+
+
+def _remove_database(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()
