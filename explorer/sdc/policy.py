@@ -1,0 +1,149 @@
+"""Disclosure control policies as data: data_catalog/policies/<name>.yaml.
+
+A policy is a named, versioned set of rules with parameters. Every ProtectedTable records the
+policy name and version that produced it. Policies are validated on load; a malformed file is
+rejected with one line naming the file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from explorer.errors import ExplorerError
+from explorer.paths import catalog_dir
+
+_NUMBER = {"type": "number"}
+_COUNT = {"type": "integer", "minimum": 1}
+_FRACTION = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
+
+
+def _rule(properties: dict, required: list[str] | None = None) -> dict:
+    return {"type": "object", "properties": properties, "additionalProperties": False,
+            "required": required if required is not None else list(properties)}
+
+
+POLICY_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "version", "description", "rules"],
+    "properties": {
+        "name": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+        "version": {"type": "string"},
+        "description": {"type": "string"},
+        "rules": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["frequency_threshold", "zeros", "secondary_suppression", "rate_reliability"],
+            "properties": {
+                "frequency_threshold": _rule({"threshold": _COUNT}),
+                "zeros": _rule({"disclosive": {"type": "boolean"}}),
+                "dominance_nk": _rule({"n": _COUNT, "k": _FRACTION}),
+                "p_percent": _rule({"p": _FRACTION}),
+                "secondary_suppression": _rule({
+                    "enabled": {"type": "boolean"},
+                    "protection_level": {"type": "number", "minimum": 0},
+                    "margin_cost_factor": {"type": "number", "minimum": 1},
+                }),
+                "rate_reliability": _rule({"hide_below": {"type": "integer", "minimum": 0},
+                                           "flag_below": {"type": "integer", "minimum": 0}}),
+                "output_perturbation": _rule({
+                    "method": {"enum": ["cell_key", "rounding"]},
+                    "ptable": {"type": "string"},
+                    "rounding_base": {"type": "integer", "minimum": 2},
+                }, required=["method"]),
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One audience's disclosure control rules (see data_catalog/policies/*.yaml)."""
+
+    name: str
+    version: str
+    description: str
+    threshold: int
+    zeros_disclosive: bool
+    secondary_enabled: bool
+    protection_level: float
+    margin_cost_factor: float
+    rate_hide_below: int
+    rate_flag_below: int
+    nk_n: int = 2
+    nk_k: float = 0.9
+    p_percent: float = 0.1
+    perturbation: str | None = None  # None, "cell_key" or "rounding"
+    ptable: str = "ptable_10_5.csv"
+    rounding_base: int = 5
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def with_threshold(self, threshold: int) -> "Policy":
+        """The same policy with a custom frequency threshold (the review page's switcher)."""
+        if int(threshold) < 1:
+            raise ExplorerError("a frequency threshold must be a whole number of at least 1")
+        return dataclasses.replace(self, name=f"{self.name}_custom", threshold=int(threshold),
+                                   version=f"{self.version}+threshold{int(threshold)}")
+
+
+def policies_dir() -> Path:
+    return catalog_dir() / "policies"
+
+
+def available_policies() -> list[str]:
+    return sorted(path.stem for path in policies_dir().glob("*.yaml"))
+
+
+def load_policy(name: str) -> Policy:
+    """The policy ``data_catalog/policies/<name>.yaml``, validated."""
+    if name not in available_policies():
+        raise ExplorerError(f"unknown disclosure control policy {name!r}; "
+                            f"choose from: {', '.join(available_policies())}")
+    return load_policy_file(policies_dir() / f"{name}.yaml")
+
+
+def load_policy_file(path: Path) -> Policy:
+    """Load and validate one policy file."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ExplorerError(f"{path}: cannot read policy file ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ExplorerError(f"{path}:{where}: not valid YAML") from None
+    validator = jsonschema.Draft202012Validator(POLICY_SCHEMA)
+    problem = next(iter(sorted(validator.iter_errors(raw), key=lambda e: list(e.path))), None)
+    if problem is not None:
+        key = ".".join(str(part) for part in problem.absolute_path) or "(top level)"
+        raise ExplorerError(f"{path}: {key}: {problem.message}")
+    rules = raw["rules"]
+    if rules["rate_reliability"]["flag_below"] < rules["rate_reliability"]["hide_below"]:
+        raise ExplorerError(f"{path}: rules.rate_reliability: flag_below must not be less than hide_below")
+    perturbation = rules.get("output_perturbation", {})
+    return Policy(
+        name=raw["name"], version=str(raw["version"]), description=raw["description"].strip(),
+        threshold=rules["frequency_threshold"]["threshold"],
+        zeros_disclosive=rules["zeros"]["disclosive"],
+        secondary_enabled=rules["secondary_suppression"]["enabled"],
+        protection_level=float(rules["secondary_suppression"]["protection_level"]),
+        margin_cost_factor=float(rules["secondary_suppression"]["margin_cost_factor"]),
+        rate_hide_below=rules["rate_reliability"]["hide_below"],
+        rate_flag_below=rules["rate_reliability"]["flag_below"],
+        nk_n=rules.get("dominance_nk", {}).get("n", 2),
+        nk_k=rules.get("dominance_nk", {}).get("k", 0.9),
+        p_percent=rules.get("p_percent", {}).get("p", 0.1),
+        perturbation=perturbation.get("method"),
+        ptable=perturbation.get("ptable", "ptable_10_5.csv"),
+        rounding_base=perturbation.get("rounding_base", 5),
+    )

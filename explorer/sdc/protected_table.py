@@ -1,0 +1,124 @@
+"""ProtectedTable: the only table type that charts, tables, downloads and the CLI accept.
+
+Only the engine (``explorer.sdc.protect.protect``) can make one: the constructor demands a
+token that the engine alone holds, so code elsewhere cannot wrap raw counts in this type.
+Per cell it carries the shown value (or none), a ``CellStatus``, the rule that decided it and
+the GSS marker; the table carries the policy name and version and the audit result. True
+values stay inside: ``cells()`` never contains them, and the one way out is the explicitly
+named ``unprotected_values_for_disclosure_review()``, for the statistician review page only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from explorer.sdc.status import CellStatus, marker_legend
+
+if TYPE_CHECKING:
+    from explorer.sdc.audit import AuditResult
+    from explorer.sdc.policy import Policy
+
+_ENGINE_TOKEN = object()
+"""Held by explorer.sdc.protect; a ProtectedTable cannot be made without it."""
+
+_TRUE_VALUE_COLUMNS = ("true_value", "audit_lower", "audit_upper")
+
+
+class ProtectedTable:
+    """A table after disclosure control. See the module docstring."""
+
+    __slots__ = ("_cells", "_dimensions", "_policy", "_audit", "_description", "_publishable",
+                 "_notes")
+
+    def __init__(self, *, token: object, cells: pd.DataFrame, dimensions: tuple[str, ...],
+                 policy: "Policy", audit: "AuditResult | None", description: str = "",
+                 publishable: bool = True, notes: tuple[str, ...] = ()) -> None:
+        if token is not _ENGINE_TOKEN:
+            raise TypeError("a ProtectedTable can only be made by explorer.sdc.protect.protect()")
+        for name, value in (("_dimensions", dimensions), ("_policy", policy), ("_audit", audit),
+                            ("_description", description), ("_publishable", publishable),
+                            ("_notes", tuple(notes)), ("_cells", cells)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a ProtectedTable is read-only")
+
+    # --- what may be shown -------------------------------------------------------------
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return self._dimensions
+
+    @property
+    def policy_name(self) -> str:
+        return self._policy.name
+
+    @property
+    def policy_version(self) -> str:
+        return self._policy.version
+
+    @property
+    def policy(self) -> "Policy":
+        return self._policy
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    def cells(self, include_margins: bool = True) -> pd.DataFrame:
+        """Every published cell: a level and a label column per dimension, ``value`` (the shown
+        count, NaN when hidden or not applicable), ``status``, ``rule``, ``marker``,
+        ``low_reliability``, ``is_margin`` and any additive companions (e.g. person_years)."""
+        frame = self._cells.drop(columns=list(_TRUE_VALUE_COLUMNS)).copy()
+        if not include_margins:
+            frame = frame[~frame["is_margin"]]
+        return frame.reset_index(drop=True)
+
+    def hidden_count(self) -> dict[str, int]:
+        """How many cells each suppression status hid."""
+        counts = self._cells["status"].value_counts()
+        return {status.value: int(counts.get(status.value, 0))
+                for status in (CellStatus.SUPPRESSED_PRIMARY, CellStatus.SUPPRESSED_SECONDARY)}
+
+    @property
+    def publishable(self) -> bool:
+        """False when no suppression pattern could protect the table, so every cell is hidden."""
+        return self._publishable
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The engine's remarks for the output checker (e.g. a fallback pattern was used)."""
+        return self._notes
+
+    @property
+    def audit(self) -> "AuditResult | None":
+        """The audit of the hidden cells: intervals an attacker can derive from what is shown."""
+        return self._audit
+
+    @property
+    def audit_passes(self) -> bool:
+        """True when no hidden cell can be recovered or narrowed below its protection range."""
+        return self._audit is None or self._audit.passes
+
+    def marker_legend(self) -> str:
+        """The legend for the markers this table uses (empty when it uses none)."""
+        used = {m for m in self._cells["marker"].unique() if m}
+        return marker_legend(used) if used else ""
+
+    # --- the one way out for true values -------------------------------------------------
+
+    def unprotected_values_for_disclosure_review(self) -> pd.DataFrame:
+        """Every cell with its TRUE value, status, rule and the audit's feasible interval.
+
+        Disclosive by design: for the statistician review page and the output-check report
+        only. Nothing else may call this (a test checks the callers)."""
+        return self._cells.copy().reset_index(drop=True)
+
+    def __repr__(self) -> str:
+        hidden = self.hidden_count()
+        return (f"<ProtectedTable {'x'.join(self._dimensions)}: {len(self._cells)} cells, "
+                f"{hidden['suppressed_primary']} primary and {hidden['suppressed_secondary']} "
+                f"secondary suppressions, policy {self._policy.label}>")
+
