@@ -7,10 +7,12 @@
 --   {dimension_columns}  '"persons"."sex" AS "sex",' per breakdown dimension (or empty)
 --   {age_group_column}   '"person_time"."age_group" AS "age_group"'
 --   {filter_conditions}  'AND "persons"."sex" = ANY($filter_0)' per filtered dimension (or empty)
+--   {record_key_column}  persons' record key: summed over the events of a cell for the cell key method
 SELECT
     {dimension_columns}{age_group_column},
     CAST(SUM({event_column}) AS BIGINT) AS events,
-    SUM({person_years_column}) AS person_years
+    SUM({person_years_column}) AS person_years,
+    CAST(SUM({event_column} * {record_key_column}) AS BIGINT) AS record_key_sum
 FROM {person_time_table}
 JOIN {persons_table} ON {persons_join_key} = {person_time_join_key}
 JOIN {linkage_table} ON {linkage_join_key} = {person_time_join_key}

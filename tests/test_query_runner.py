@@ -47,8 +47,10 @@ def _expected_breakdown(tiny_db, outcome: str, by: list[str], period=(2011, 2021
     for column, codes in (filters or {}).items():
         rows = rows[rows[column].isin(codes)]
     keys = [code for code in by if code != "age_group"] + ["age_group"]
+    rows = rows.assign(event_key=rows[EVENT_FLAGS[outcome]] * rows["record_key"])
     result = (rows.groupby(keys, as_index=False)
-              .agg(events=(EVENT_FLAGS[outcome], "sum"), person_years=("person_years", "sum")))
+              .agg(events=(EVENT_FLAGS[outcome], "sum"), person_years=("person_years", "sum"),
+                   record_key_sum=("event_key", "sum")))
     return result.astype({key: "int64" for key in keys} | {"events": "int64"})
 
 
@@ -61,7 +63,7 @@ def _assert_same(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 def test_breakdown_by_sex_exact_sums(runner: QueryRunner) -> None:
     frame = runner.breakdown("suicide", ["sex"])
-    assert list(frame.columns) == ["sex", "age_group", "events", "person_years"]
+    assert list(frame.columns) == ["sex", "age_group", "events", "person_years", "record_key_sum"]
     totals = frame.groupby("sex")[["events", "person_years"]].sum()
     assert totals.loc[1, "events"] == 2 and totals.loc[1, "person_years"] == 11.25
     assert totals.loc[2, "events"] == 0 and totals.loc[2, "person_years"] == 13.25
@@ -70,7 +72,7 @@ def test_breakdown_by_sex_exact_sums(runner: QueryRunner) -> None:
 
 def test_breakdown_without_dimensions_is_by_age_group(runner: QueryRunner) -> None:
     frame = runner.breakdown("all_cause", [])
-    assert list(frame.columns) == ["age_group", "events", "person_years"]
+    assert list(frame.columns) == ["age_group", "events", "person_years", "record_key_sum"]
     assert frame["events"].sum() == 5
     assert frame["person_years"].sum() == 24.5  # the unlinked person's 1.75 years excluded
     assert frame.set_index("age_group").loc[9, "person_years"] == 0.75 + 1.0 + 1.0 + 0.75 + 0.75
@@ -78,7 +80,7 @@ def test_breakdown_without_dimensions_is_by_age_group(runner: QueryRunner) -> No
 
 def test_breakdown_by_age_group_is_not_duplicated(runner: QueryRunner, tiny_db) -> None:
     frame = runner.breakdown("suicide", ["age_group"])
-    assert list(frame.columns) == ["age_group", "events", "person_years"]
+    assert list(frame.columns) == ["age_group", "events", "person_years", "record_key_sum"]
     assert frame.set_index("age_group").loc[6, "events"] == 1
     _assert_same(frame, _expected_breakdown(tiny_db, "suicide", ["age_group"]))
 
@@ -147,19 +149,21 @@ def test_filter_on_age_group_and_single_year(runner: QueryRunner) -> None:
     frame = runner.breakdown("covid19", ["sex"], filters={"age_group": ["age_80_84"]},
                              period=(2020, 2020))
     assert frame.to_dict("records") == [
-        {"sex": 1, "age_group": 17, "events": 1, "person_years": 0.25}]
+        {"sex": 1, "age_group": 17, "events": 1, "person_years": 0.25,
+         "record_key_sum": 5 * 17 % 256}]
 
 
 def test_persons_breakdown(runner: QueryRunner) -> None:
     frame = runner.persons_breakdown("suicide", ["sex"])
-    assert frame.to_dict("records") == [{"sex": 1, "persons": 6, "deaths": 2},
-                                        {"sex": 2, "persons": 5, "deaths": 0}]
+    assert frame.to_dict("records") == [
+        {"sex": 1, "persons": 6, "deaths": 2, "record_key_sum": (3 * 17 % 256) + (7 * 17 % 256)},
+        {"sex": 2, "persons": 5, "deaths": 0, "record_key_sum": 0}]
     later = runner.persons_breakdown("suicide", ["sex", "ethnicity"], filters={"sex": ["male"]},
                                      period=(2016, 2021))
     assert later["persons"].sum() == 6
     assert later["deaths"].sum() == 1  # only person 7 (2020); person 3 died in 2015
     total = runner.persons_breakdown("all_cause", [])
-    assert total.to_dict("records") == [{"persons": 11, "deaths": 5}]
+    assert total[["persons", "deaths"]].to_dict("records") == [{"persons": 11, "deaths": 5}]
 
 
 def test_persons_breakdown_rejects_person_time_dimension(runner: QueryRunner) -> None:

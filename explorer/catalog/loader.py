@@ -194,6 +194,8 @@ def _build_cohort(raw: dict[str, Any], tables: dict[str, Table]) -> Cohort:
                     ["cohort", "linkage_table"], ["cohort", "cohort_filter_column"])
     _require_column(tables, cohort.person_time_table, cohort.year_column,
                     ["cohort", "person_time_table"], ["cohort", "year_column"])
+    _require_column(tables, cohort.persons_table, cohort.record_key_column,
+                    ["cohort", "persons_table"], ["cohort", "record_key_column"])
     return cohort
 
 
@@ -309,7 +311,14 @@ def _build_standard_population(raw: dict[str, Any],
         raise _Problem(path + ["weights"], f"weights must cover exactly the categories of "
                                            f"dimension {code!r}: "
                                            + _difference(expected, raw["weights"]))
-    return StandardPopulation(raw["name"], raw["source"], code, dict(raw["weights"]))
+    if set(raw["lower_ages"]) != set(raw["weights"]):
+        raise _Problem(path + ["lower_ages"], "lower_ages must name exactly the bands in weights: "
+                                              + _difference(list(raw["weights"]), raw["lower_ages"]))
+    ages = [raw["lower_ages"][key] for key in raw["weights"]]
+    if ages != sorted(set(ages)):
+        raise _Problem(path + ["lower_ages"], "lower ages must increase from band to band")
+    return StandardPopulation(raw["name"], raw["source"], code, dict(raw["weights"]),
+                              dict(raw["lower_ages"]))
 
 
 def _build_follow_up(raw: dict[str, Any]) -> FollowUp:

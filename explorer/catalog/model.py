@@ -180,14 +180,19 @@ class StandardPopulation:
     source: str
     dimension: str
     weights: dict[str, float]
+    lower_ages: dict[str, int]
 
     @property
     def total(self) -> float:
         return sum(self.weights.values())
 
+    def bands_from_age(self, min_age: int) -> list[str]:
+        """Keys of the bands wholly at or above ``min_age`` (an outcome's age range)."""
+        return [key for key in self.weights if self.lower_ages[key] >= min_age]
+
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "source": self.source, "dimension": self.dimension,
-                "weights": dict(self.weights)}
+                "weights": dict(self.weights), "lower_ages": dict(self.lower_ages)}
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,7 @@ class Cohort:
     join_key: str
     cohort_filter_column: str
     year_column: str
+    record_key_column: str
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,7 @@ _COHORT = _record(
         "join_key": _IDENTIFIER,
         "cohort_filter_column": _IDENTIFIER,
         "year_column": _IDENTIFIER,
+        "record_key_column": _IDENTIFIER,
     }
 )
 
@@ -173,6 +174,7 @@ _STANDARD_POPULATION = _record(
         "source": _TEXT,
         "dimension": _IDENTIFIER,
         "weights": _mapping_of({"type": "number", "exclusiveMinimum": 0}),
+        "lower_ages": _mapping_of({"type": "integer", "minimum": 0}),
     }
 )
 

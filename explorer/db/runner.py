@@ -237,6 +237,7 @@ class QueryRunner:
             "linkage_join_key": ids.column(cohort.linkage_table, cohort.join_key),
             "cohort_filter_column": ids.column(cohort.linkage_table, cohort.cohort_filter_column),
             "year_column": ids.column(cohort.person_time_table, cohort.year_column),
+            "record_key_column": ids.column(cohort.persons_table, cohort.record_key_column),
         }
 
     def render(self, plan: QueryPlan) -> str:
