@@ -40,6 +40,21 @@ def _build_parser() -> argparse.ArgumentParser:
 
     catalog = commands.add_parser("catalog", help="print a validated data catalog as JSON")
     catalog.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
+
+    table = commands.add_parser("table", help="print a protected measure table (CSV or JSON)")
+    table.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
+    table.add_argument("--outcome", required=True, help="outcome code, e.g. suicide")
+    table.add_argument("--measure", required=True,
+                       help="count, crude_rate, asmr, proportion, rate_ratio, "
+                            "adjusted_rate_ratio, sii or rii")
+    table.add_argument("--by", default="", help="comma-separated dimension codes, e.g. sex,age_group")
+    table.add_argument("--where", action="append", default=[],
+                       help="filter dimension=category (key or label); repeat for more")
+    table.add_argument("--period", default=None, help="calendar years, e.g. 2011-2021 or 2020")
+    table.add_argument("--audience", default="official", help="public, official or statistician")
+    table.add_argument("--format", choices=("csv", "json"), default="csv")
+    table.add_argument("--database", type=Path, default=None,
+                       help="DuckDB file (default: data/<dataset>.duckdb)")
     return parser
 
 
@@ -71,7 +86,26 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"build-data": _cmd_build_data, "catalog": _cmd_catalog}
+def _cmd_table(args: argparse.Namespace) -> int:
+    from explorer.catalog import load_catalog
+    from explorer.db.connection import open_database
+    from explorer.paths import default_database_path
+    from explorer.table_request import parse_period, parse_where, validate_request
+    from explorer.tables import build_table, to_csv, to_json
+
+    catalog = load_catalog(args.dataset)
+    request = validate_request(
+        catalog, outcome=args.outcome, measure=args.measure,
+        by=[code.strip() for code in args.by.split(",") if code.strip()],
+        where=parse_where(args.where), period=parse_period(args.period, catalog),
+        audience=args.audience)
+    with open_database(args.database or default_database_path(args.dataset), args.dataset) as database:
+        table = build_table(request, catalog, database)
+    sys.stdout.write(to_csv(table) if args.format == "csv" else to_json(table) + "\n")
+    return 0
+
+
+_COMMANDS = {"build-data": _cmd_build_data, "catalog": _cmd_catalog, "table": _cmd_table}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -257,3 +257,11 @@ def test_property_protect_never_shows_a_small_count_and_audit_finds_no_recoverab
     assert not result.exactly_disclosed.any()
     public_cells = protect(raw, policy).cells()
     assert public_cells.loc[hidden.to_numpy(), "value"].isna().all()
+
+
+def test_only_the_measures_layer_reads_stratified_inputs():
+    """Per-stratum (age band) true counts feed age standardisation and models only."""
+    callers = {str(path.relative_to(ROOT))
+               for path in list(ROOT.glob("explorer/**/*.py")) + list(ROOT.glob("pages/*.py"))
+               if "stratified_inputs_for_measures" in path.read_text()}
+    assert callers <= {"explorer/sdc/protected_table.py", "explorer/measure_table.py"}

@@ -30,7 +30,7 @@ from explorer.sdc.audit import audit_table
 from explorer.sdc.perturbation import cell_keys, perturb_counts
 from explorer.sdc.ptable import DEFAULT_PTABLE_PATH, PTable
 from explorer.sdc.policy import Policy
-from explorer.sdc.protected_table import _ENGINE_TOKEN, ProtectedTable
+from explorer.sdc.protected_table import _ENGINE_TOKEN, ProtectedTable, StrataDetail
 from explorer.sdc.raw_table import RawTable
 from explorer.sdc.rounding import round_to_base
 from explorer.sdc.secondary import complementary_suppression
@@ -87,10 +87,15 @@ def protect(raw: RawTable, policy: Policy, *, ptable: PTable | None = None) -> P
 
     cells = _cell_frame(raw, structure, true_values, shown, status, rule, low_reliability,
                         structural, is_margin, audit)
+    strata = None
+    if raw.strata_events is not None:
+        blank = np.where(hidden[:, None], np.nan, 1.0)
+        strata = StrataDetail(tuple(raw.strata), (coverage @ raw.strata_events) * blank,
+                              (coverage @ raw.strata_person_years) * blank)
     return ProtectedTable(token=_ENGINE_TOKEN, cells=cells,
                           dimensions=tuple(d.code for d in raw.dimensions), policy=policy,
                           audit=audit, description=raw.description, publishable=publishable,
-                          notes=notes)
+                          notes=notes, strata=strata)
 
 
 def _primary(raw: RawTable, policy: Policy, values: np.ndarray, structural: np.ndarray,

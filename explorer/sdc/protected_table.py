@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
 from explorer.sdc.status import CellStatus, marker_legend
@@ -26,20 +29,30 @@ _ENGINE_TOKEN = object()
 _TRUE_VALUE_COLUMNS = ("true_value", "audit_lower", "audit_upper")
 
 
+@dataclass(frozen=True)
+class StrataDetail:
+    """Per-cell stratified inputs (cells in ``cells()`` order x strata); hidden cells NaN."""
+
+    strata: tuple
+    events: np.ndarray
+    person_years: np.ndarray
+
+
 class ProtectedTable:
     """A table after disclosure control. See the module docstring."""
 
     __slots__ = ("_cells", "_dimensions", "_policy", "_audit", "_description", "_publishable",
-                 "_notes")
+                 "_notes", "_strata")
 
     def __init__(self, *, token: object, cells: pd.DataFrame, dimensions: tuple[str, ...],
                  policy: "Policy", audit: "AuditResult | None", description: str = "",
-                 publishable: bool = True, notes: tuple[str, ...] = ()) -> None:
+                 publishable: bool = True, notes: tuple[str, ...] = (),
+                 strata: "StrataDetail | None" = None) -> None:
         if token is not _ENGINE_TOKEN:
             raise TypeError("a ProtectedTable can only be made by explorer.sdc.protect.protect()")
         for name, value in (("_dimensions", dimensions), ("_policy", policy), ("_audit", audit),
                             ("_description", description), ("_publishable", publishable),
-                            ("_notes", tuple(notes)), ("_cells", cells)):
+                            ("_notes", tuple(notes)), ("_strata", strata), ("_cells", cells)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -106,6 +119,14 @@ class ProtectedTable:
         """The legend for the markers this table uses (empty when it uses none)."""
         used = {m for m in self._cells["marker"].unique() if m}
         return marker_legend(used) if used else ""
+
+    # --- inputs for measures ------------------------------------------------------------------
+
+    def stratified_inputs_for_measures(self) -> "StrataDetail | None":
+        """Events and person-years of every cell by stratum (age band, or age band x sex), for
+        age standardisation and adjusted models; rows of hidden cells are NaN, so a measure
+        for a hidden cell cannot be computed. Never shown: only explorer.measures reads it."""
+        return self._strata
 
     # --- the one way out for true values -------------------------------------------------
 

@@ -31,6 +31,9 @@ class RawTable:
     additive: Mapping[str, np.ndarray] = field(default_factory=dict)
     labels: Mapping[str, Mapping[Hashable, str]] = field(default_factory=dict)
     description: str = ""
+    strata: tuple[Hashable, ...] = ()
+    strata_events: np.ndarray | None = None        # (interior cells x strata), e.g. by age band
+    strata_person_years: np.ndarray | None = None  # (interior cells x strata)
 
     def __post_init__(self) -> None:
         size = int(np.prod([len(d.categories) for d in self.dimensions]))

@@ -1,0 +1,145 @@
+"""From a validated TableRequest to a RawTable: run the breakdown query and lay its rows out
+as the interior cells of a table, with the strata (age band, and sex for adjusted models) that
+the measures need. Raw and unprotected: the only consumer is explorer.sdc.protect.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from explorer.catalog import Catalog, Dimension
+from explorer.db.runner import QueryRunner
+from explorer.sdc.raw_table import RawTable
+from explorer.sdc.structure import TOTAL, DimensionLevels
+from explorer.table_request import TableRequest
+
+SEX = "sex"
+ALL = "all"
+
+
+def dimension_levels(dimension: Dimension) -> DimensionLevels:
+    """The table layout of a catalog dimension: categories by code, hierarchy groups by key."""
+    codes = tuple(category.code for category in dimension.categories)
+    groups = {}
+    if dimension.hierarchy is not None:
+        groups = {group.key: tuple(dimension.category_by_key(child).code for child in group.children)
+                  for group in dimension.hierarchy.groups}
+        if sorted(code for children in groups.values() for code in children) != sorted(codes):
+            groups = {}  # residual categories outside the hierarchy: no subtotals
+    return DimensionLevels(dimension.code, codes, groups)
+
+
+def dimension_labels(dimension: Dimension) -> dict:
+    labels = {category.code: category.label for category in dimension.categories}
+    if dimension.hierarchy is not None:
+        labels.update({group.key: group.label for group in dimension.hierarchy.groups})
+    labels[TOTAL] = "Total"
+    return labels
+
+
+def age_bands_for(catalog: Catalog, outcome: str) -> list[str]:
+    """Standard-population bands within the outcome's age range (e.g. suicide from 10)."""
+    population = catalog.standard_population
+    return population.bands_from_age(catalog.outcome(outcome).min_age)
+
+
+def raw_table(request: TableRequest, catalog: Catalog, runner: QueryRunner) -> RawTable:
+    """The unprotected aggregate behind ``request``."""
+    dimensions = [catalog.dimension(code) for code in request.by]
+    if request.measure == "proportion":
+        return _persons_table(request, catalog, runner, dimensions)
+    return _events_table(request, catalog, runner, dimensions)
+
+
+def _filters(request: TableRequest, catalog: Catalog) -> dict[str, list[str]]:
+    filters = {code: list(values) for code, values in request.where.items()}
+    age = catalog.standardisation_dimension
+    bands = age_bands_for(catalog, request.outcome)
+    if len(bands) < len(age.categories):
+        chosen = filters.get(age.code)
+        filters[age.code] = [b for b in bands if chosen is None or b in chosen] or ["__none__"]
+    return filters
+
+
+def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
+                  dimensions: list[Dimension]) -> RawTable:
+    age = catalog.standardisation_dimension
+    adjust_sex = request.measure == "adjusted_rate_ratio" and SEX not in request.by
+    query_by = [d.code for d in dimensions] + ([SEX] if adjust_sex else [])
+    filters = _filters(request, catalog)
+    if filters.get(age.code) == ["__none__"]:
+        frame = pd.DataFrame(columns=[*query_by, age.code, "events", "person_years", "record_key_sum"])
+    else:
+        frame = runner.breakdown(request.outcome, query_by, filters=filters, period=request.period)
+
+    bands = [age.category_by_key(key).code for key in age_bands_for(catalog, request.outcome)]
+    sexes = [c.code for c in catalog.dimension(SEX).categories] if adjust_sex else [None]
+    strata = tuple(itertools.product(bands, sexes))
+    levels, cells, labels = _layout(dimensions)
+    cell_index = {cell: i for i, cell in enumerate(cells)}
+    stratum_index = {stratum: j for j, stratum in enumerate(strata)}
+
+    events = np.zeros((len(cells), len(strata)))
+    person_years = np.zeros_like(events)
+    record_keys = np.zeros(len(cells))
+    codes = [d.code for d in dimensions]
+    for row in frame.itertuples(index=False):
+        values = row._asdict()
+        cell = tuple(values[code] for code in codes)
+        stratum = (values[age.code], values[SEX] if adjust_sex else None)
+        if stratum not in stratum_index:
+            continue
+        i, j = cell_index[cell], stratum_index[stratum]
+        events[i, j] += values["events"]
+        person_years[i, j] += values["person_years"]
+        record_keys[i] += values["record_key_sum"]
+
+    return RawTable(
+        dimensions=levels, counts=events.sum(axis=1),
+        structural_zero=_structural_zeros(request, catalog, dimensions, cells),
+        record_key_sums=record_keys, additive={"person_years": person_years.sum(axis=1)},
+        labels=labels, description=request.describe(catalog), strata=strata,
+        strata_events=events, strata_person_years=person_years)
+
+
+def _persons_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
+                   dimensions: list[Dimension]) -> RawTable:
+    where = {code: list(values) for code, values in request.where.items()}
+    codes = [d.code for d in dimensions]
+    frame = runner.persons_breakdown(request.outcome, codes, filters=where, period=request.period)
+    levels, cells, labels = _layout(dimensions)
+    cell_index = {cell: i for i, cell in enumerate(cells)}
+    deaths, persons, record_keys = (np.zeros(len(cells)) for _ in range(3))
+    for row in frame.itertuples(index=False):
+        values = row._asdict()
+        i = cell_index[tuple(values[code] for code in codes)]
+        deaths[i] += values["deaths"]
+        persons[i] += values["persons"]
+        record_keys[i] += values["record_key_sum"]
+    return RawTable(dimensions=levels, counts=deaths, structural_zero=np.zeros(len(cells), bool),
+                    record_key_sums=record_keys, additive={"persons": persons}, labels=labels,
+                    description=request.describe(catalog))
+
+
+def _layout(dimensions: list[Dimension]) -> tuple[tuple[DimensionLevels, ...], list[tuple], dict]:
+    """Table levels, the interior cells as tuples of category codes, and labels. A table with
+    no breakdown is one cell, 'All people', laid out on a pseudo-dimension ``all``."""
+    if not dimensions:
+        return ((DimensionLevels(ALL, (ALL,)),), [()], {ALL: {ALL: "All people", TOTAL: "Total"}})
+    levels = tuple(dimension_levels(d) for d in dimensions)
+    cells = list(itertools.product(*(level.categories for level in levels)))
+    return levels, cells, {d.code: dimension_labels(d) for d in dimensions}
+
+
+def _structural_zeros(request: TableRequest, catalog: Catalog, dimensions: list[Dimension],
+                      cells: list[tuple]) -> np.ndarray:
+    """Cells impossible by the outcome's definition: age bands below its minimum age."""
+    age = catalog.standardisation_dimension
+    if age.code not in request.by:
+        return np.zeros(len(cells), dtype=bool)  # includes the one-cell table with no breakdown
+    position = list(request.by).index(age.code)
+    allowed = {age.category_by_key(key).code for key in age_bands_for(catalog, request.outcome)}
+    return np.array([cell[position] not in allowed for cell in cells])

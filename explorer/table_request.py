@@ -1,0 +1,116 @@
+"""A validated request for one protected table: outcome, measure, breakdown, filters, period,
+audience. Every user-facing entry point (CLI, URL parameters, widgets) builds one of these;
+anything that does not validate against the catalog is rejected with a one-line QueryError.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from explorer.catalog import Catalog
+from explorer.errors import QueryError
+
+MEASURES: dict[str, str] = {
+    "count": "Number of deaths",
+    "crude_rate": "Crude rate per 100,000 person-years",
+    "asmr": "Age-standardised rate per 100,000 person-years",
+    "proportion": "Percentage of people in the cohort who died",
+    "rate_ratio": "Age-standardised rate ratio against the reference group",
+    "adjusted_rate_ratio": "Rate ratio adjusted for age and sex (Poisson model)",
+    "sii": "Slope index of inequality",
+    "rii": "Relative index of inequality",
+}
+SINGLE_DIMENSION_MEASURES = {"rate_ratio", "adjusted_rate_ratio", "sii", "rii"}
+ORDERED_MEASURES = {"sii", "rii"}
+MAX_DIMENSIONS = 3
+_PERIOD = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*$")
+
+
+@dataclass(frozen=True)
+class TableRequest:
+    dataset: str
+    outcome: str
+    measure: str
+    by: tuple[str, ...]
+    where: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    period: tuple[int, int] = (0, 0)
+    audience: str = "official"
+
+    def describe(self, catalog: Catalog) -> str:
+        """One line saying what the table shows."""
+        outcome = catalog.outcome(self.outcome).label
+        by = ", ".join(catalog.dimension(code).label.lower() for code in self.by) or "all people"
+        return (f"{outcome}: {MEASURES[self.measure].lower()}, by {by}, "
+                f"{self.period[0]} to {self.period[1]}")
+
+
+def parse_period(text: str | None, catalog: Catalog) -> tuple[int, int]:
+    """'2011-2021' or '2020' -> (first, last); default the whole follow-up."""
+    if text is None or str(text).strip() == "":
+        return catalog.follow_up.first_year, catalog.follow_up.last_year
+    match = _PERIOD.match(str(text))
+    if not match:
+        raise QueryError(f"period {text!r} is not a year or a range like 2011-2021")
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    return first, last
+
+
+def parse_where(items: list[str] | tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """['region=London', 'sex=male', 'region=wales'] -> {'region': ('London', 'wales'), ...}."""
+    where: dict[str, list[str]] = {}
+    for item in items:
+        dimension, sep, value = str(item).partition("=")
+        if not sep or not dimension.strip() or not value.strip():
+            raise QueryError(f"filter {item!r} is not of the form dimension=category")
+        where.setdefault(dimension.strip(), []).append(value.strip())
+    return {dimension: tuple(values) for dimension, values in where.items()}
+
+
+def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: list[str] | tuple[str, ...],
+                     where: dict[str, tuple[str, ...]] | None = None,
+                     period: tuple[int, int] | None = None, audience: str = "official") -> TableRequest:
+    """Check every part against the catalog and return the request (or raise QueryError)."""
+    chosen = catalog.outcome(outcome)
+    if measure not in MEASURES:
+        raise QueryError(f"unknown measure {measure!r}; choose from: {', '.join(MEASURES)}")
+    by = tuple(code for code in by if code)
+    for code in by:
+        catalog.dimension(code)
+    if len(set(by)) != len(by):
+        raise QueryError(f"a dimension is repeated in the breakdown: {', '.join(by)}")
+    if len(by) > MAX_DIMENSIONS:
+        raise QueryError(f"at most {MAX_DIMENSIONS} breakdown dimensions; got {len(by)}")
+    if measure in SINGLE_DIMENSION_MEASURES and len(by) != 1:
+        raise QueryError(f"measure {measure!r} compares the groups of exactly one dimension; "
+                         f"got {len(by)}")
+    if measure in ORDERED_MEASURES and not catalog.dimension(by[0]).ordered:
+        ordered = [code for code, d in catalog.dimensions.items() if d.ordered]
+        raise QueryError(f"measure {measure!r} needs an ordered dimension; {by[0]!r} is not "
+                         f"(ordered: {', '.join(ordered)})")
+    if measure == "proportion":
+        persons_table = catalog.cohort.persons_table
+        for code in by:
+            if catalog.dimension(code).table != persons_table:
+                raise QueryError(f"proportions are of people, so they cannot be broken down by "
+                                 f"{code!r} (it changes during follow-up)")
+    resolved_where: dict[str, tuple[str, ...]] = {}
+    for code, values in (where or {}).items():
+        dimension = catalog.dimension(code)
+        resolved_where[code] = tuple(dimension.resolve(value).key for value in values)
+    first, last = period or (catalog.follow_up.first_year, catalog.follow_up.last_year)
+    if first > last:
+        raise QueryError(f"period {first} to {last} is reversed")
+    if first < catalog.follow_up.first_year or last > catalog.follow_up.last_year:
+        raise QueryError(f"period {first} to {last} is outside the follow-up years "
+                         f"{catalog.follow_up.first_year} to {catalog.follow_up.last_year}")
+    if last < chosen.first_year:
+        raise QueryError(f"{chosen.label} deaths are counted from {chosen.first_year}; choose a "
+                         f"period that includes {chosen.first_year} or later")
+    policies = catalog.to_dict()["sdc"]["policies"]
+    if audience not in policies:
+        raise QueryError(f"unknown audience {audience!r}; choose from: {', '.join(policies)}")
+    return TableRequest(dataset=catalog.code, outcome=outcome, measure=measure, by=by,
+                        where=resolved_where, period=(max(first, chosen.first_year), last),
+                        audience=audience)

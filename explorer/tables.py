@@ -1,0 +1,53 @@
+"""One path from a request to a protected measure table, shared by the app and the CLI:
+query (explorer.db) -> RawTable (explorer.aggregate) -> protect (explorer.sdc) -> measures
+(explorer.measure_table)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from explorer.aggregate import raw_table
+from explorer.catalog import Catalog
+from explorer.db.connection import Database
+from explorer.db.runner import QueryRunner
+from explorer.measure_table import COLUMNS, MeasureTable, measure_table
+from explorer.sdc.policy import Policy, load_policy
+from explorer.sdc.protect import protect
+from explorer.sdc.protected_table import ProtectedTable
+from explorer.table_request import TableRequest
+
+
+def policy_for(catalog: Catalog, audience: str) -> Policy:
+    """The disclosure control policy the catalog names for an audience."""
+    return load_policy(catalog.to_dict()["sdc"]["policies"][audience])
+
+
+def protected_table(request: TableRequest, catalog: Catalog, database: Database,
+                    policy: Policy | None = None) -> ProtectedTable:
+    """The ProtectedTable behind a request (the policy defaults to the audience's)."""
+    raw = raw_table(request, catalog, QueryRunner(database, catalog))
+    return protect(raw, policy or policy_for(catalog, request.audience))
+
+
+def build_table(request: TableRequest, catalog: Catalog, database: Database,
+                policy: Policy | None = None) -> MeasureTable:
+    """The measure table for a request: every number in it has passed disclosure control."""
+    return measure_table(protected_table(request, catalog, database, policy), request, catalog)
+
+
+def to_csv(table: MeasureTable) -> str:
+    """CSV of exactly the protected table: breakdown columns (labels), then COLUMNS."""
+    return table.frame.to_csv(index=False, float_format="%.10g")
+
+
+def to_json(table: MeasureTable) -> str:
+    """The table with its metadata (title, unit, method, policy, legend, notes) as JSON."""
+    rows = [{key: (None if isinstance(value, float) and math.isnan(value) else value)
+             for key, value in row.items()} for row in table.frame.to_dict("records")]
+    return json.dumps({"title": table.title, "unit": table.unit, "method": table.method,
+                       "policy": table.policy, "legend": table.legend, "notes": list(table.notes),
+                       "columns": list(table.frame.columns), "rows": rows}, indent=2, default=str)
+
+
+__all__ = ["COLUMNS", "build_table", "policy_for", "protected_table", "to_csv", "to_json"]
