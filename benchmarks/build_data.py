@@ -25,8 +25,9 @@ from pathlib import Path
 import duckdb
 import psutil
 
+from benchmark_doc import write_section  # benchmarks/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Building the synthetic database"
 SEED = 2011
 
@@ -106,20 +107,6 @@ def render(results: list[dict], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) the section in docs/benchmarks.md, keeping other sections."""
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    existing = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    start = existing.find(SECTION)
-    if start < 0:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    else:
-        following = existing.find("\n## ", start + len(SECTION))
-        tail = existing[following + 1:] if following >= 0 else ""
-        updated = existing[:start] + text + ("\n" + tail if tail else "")
-    DOC.write_text(updated, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
@@ -138,7 +125,7 @@ def main() -> None:
         results.append(result)
     command = ("python benchmarks/build_data.py --sizes " + " ".join(str(s) for s in args.sizes)
                + (" --direct" if args.direct else ""))
-    write_section(render(results, command))
+    write_section(SECTION, render(results, command))
 
 
 if __name__ == "__main__":

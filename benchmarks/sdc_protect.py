@@ -31,13 +31,13 @@ from scipy.optimize import linprog
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmark_doc import write_section  # noqa: E402  (benchmarks/ is on sys.path)
 from explorer.sdc.audit import constraint_csr  # noqa: E402
 from explorer.sdc.policy import load_policy  # noqa: E402
 from explorer.sdc.protect import protect  # noqa: E402
 from explorer.sdc.raw_table import RawTable  # noqa: E402
 from explorer.sdc.structure import DimensionLevels, build_structure  # noqa: E402
 
-DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Disclosure control: protecting a 40x40 table"
 SEED = 2011
 SIZE = 40
@@ -136,19 +136,6 @@ def render(results: dict, runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) the section in docs/benchmarks.md, keeping other sections."""
-    existing = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    start = existing.find(SECTION)
-    if start < 0:
-        updated = existing.rstrip("\n") + "\n\n" + text
-    else:
-        following = existing.find("\n## ", start + len(SECTION))
-        tail = existing[following + 1:] if following >= 0 else ""
-        updated = existing[:start] + text + ("\n" + tail if tail else "")
-    DOC.write_text(updated, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -163,7 +150,7 @@ def main() -> None:
               f"passes {r['passes']}, one LP {r['lp_seconds'] * 1e3:.1f} ms", flush=True)
     text = render(results, args.runs)
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
     print(text)
 
 
