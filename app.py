@@ -27,5 +27,8 @@ except ExplorerError as error:
 
 navigation = st.navigation({
     "Overview": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
+    "Explore": [st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:")],
+    "About the data": [st.Page("pages/data_catalog.py", title="Data catalog",
+                               icon=":material/menu_book:")],
 })
 navigation.run()

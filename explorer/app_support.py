@@ -8,8 +8,12 @@ from pathlib import Path
 import streamlit as st
 
 from explorer.catalog import Catalog, available_datasets, load_catalog
+from explorer.db.connection import Database, open_database
 from explorer.errors import DatabaseMissingError
+from explorer.measure_table import MeasureTable
 from explorer.paths import default_database_path
+from explorer.table_request import TableRequest, validate_request
+from explorer.tables import build_table, to_csv
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,3 +40,107 @@ def database_status(dataset: str) -> DatabaseStatus:
     if path.exists():
         return DatabaseStatus(path, True, "")
     return DatabaseStatus(path, False, str(DatabaseMissingError.for_dataset(dataset, path)))
+
+
+# --- Explore page: shared database, cached protected tables, download ------------------------
+
+@st.cache_resource(show_spinner=False)
+def _database_at(path: str, dataset: str) -> Database:
+    return open_database(path, dataset)
+
+
+def shared_database(dataset: str) -> Database:
+    """One read-only Database per dataset file, shared by every session (each thread gets its
+    own cursor). Keyed on the file's path, so pointing EXPLORER_DATA_DIR elsewhere opens that
+    file; DatabaseMissingError (not cached) when the file is absent."""
+    return _database_at(str(default_database_path(dataset)), dataset)
+
+
+@st.cache_data(show_spinner="Building the protected table...", max_entries=256)
+def cached_measure_table(dataset: str, database_path: str, audience: str, outcome: str,
+                         measure: str, by: tuple[str, ...],
+                         where: tuple[tuple[str, tuple[str, ...]], ...],
+                         period: tuple[int, int]) -> MeasureTable:
+    """The protected MeasureTable for validated request fields (plain strings and tuples).
+
+    ``audience`` is part of the cache key, so a table protected for one role is never handed
+    to another; only protected tables (never raw counts) are cached, and every session shares
+    them. Re-validates against the catalog, so a bad key cannot reach the query layer."""
+    catalog = load_catalog_for_app(dataset)
+    request = validate_request(catalog, outcome=outcome, measure=measure, by=by,
+                               where=dict(where), period=period, audience=audience)
+    return build_table(request, catalog, _database_at(database_path, dataset))
+
+
+def measure_table_for(request: TableRequest) -> MeasureTable:
+    """The (cached) protected table for a validated request."""
+    where = tuple(sorted((code, tuple(keys)) for code, keys in request.where.items()))
+    path = default_database_path(request.dataset)
+    if not path.is_file():
+        raise DatabaseMissingError.for_dataset(request.dataset, path)
+    return cached_measure_table(request.dataset, str(path), request.audience, request.outcome,
+                                request.measure, tuple(request.by), where, tuple(request.period))
+
+
+_RULE_WORDS = {
+    "frequency_threshold": "fewer people or deaths than the policy's threshold",
+    "zeros": "a zero that could reveal something about a whole group",
+    "dominance_nk": "a few contributors dominate the total",
+    "p_percent": "one contributor could estimate another's value too closely",
+    "secondary_suppression": "hidden so a hidden cell cannot be worked out from the totals",
+    "inherits_hidden_group": "based on a group that is hidden",
+    "rate_reliability": "too few deaths for a reliable rate",
+    "structural_zero": "cannot happen (structural zero)",
+}
+_STATUS_WORDS = {"suppressed_primary": "hidden (primary)",
+                 "suppressed_secondary": "hidden (secondary)"}
+
+
+def hidden_cell_summary(table: MeasureTable, threshold: int | None = None) -> list[str]:
+    """Plain-words lines counting the cells not shown in full, by status and rule
+    (``threshold``: the policy's frequency threshold, named in the reason when given)."""
+    frame = table.frame
+    lines = []
+    hidden = frame[frame["status"] != "shown"]
+    for (status, rule), count in hidden.groupby(["status", "rule"]).size().items():
+        why = _RULE_WORDS.get(rule, rule or "policy rule")
+        if rule == "frequency_threshold" and threshold is not None:
+            why = f"fewer than {threshold} people or deaths"
+        lines.append(f"{count} {'cell' if count == 1 else 'cells'} {_STATUS_WORDS.get(status, status)}: {why}")
+    shown = frame[(frame["status"] == "shown") & (frame["marker"] != "")]
+    for (marker, rule), count in shown.groupby(["marker", "rule"]).size().items():
+        why = _RULE_WORDS.get(rule, rule or "policy rule")
+        lines.append(f"{count} {'cell' if count == 1 else 'cells'} marked {marker}: {why}")
+    return lines
+
+
+def csv_download(table: MeasureTable, catalog: Catalog) -> str:
+    """The protected table as CSV under a '#' notes header (title, policy, legend, source)."""
+    header = [f"# {table.title}",
+              f"# Unit: {table.unit}",
+              f"# Disclosure control policy: {table.policy}",
+              f"# Legend: {table.legend or 'no markers used'}",
+              f"# Source: {catalog.title}, dataset version {catalog.version}"]
+    header += [f"# Note: {note}" for note in table.notes]
+    lines = [line.replace("\n", " ").replace("\r", " ") for line in header]
+    return "\n".join(lines) + "\n" + to_csv(table)
+
+
+def require_router() -> None:
+    """Call first on every page: make sure the page runs inside app.py's st.navigation router.
+
+    Streamlit 1.67 starts a server process in the legacy pages-directory mode when a ``pages/``
+    folder sits beside the entry point, and leaves it only once app.py has called
+    st.navigation. Until then a deep link (e.g. /explore?measure=count as the first visit
+    after a restart) runs the page file alone: no sidebar, no session_state["dataset"]. Here
+    the page switches the process out of that mode and reruns, so app.py routes the same URL.
+    """
+    if "dataset" in st.session_state:
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.error("This page opens from the app's home page.")
+    st.stop()

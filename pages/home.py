@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from explorer.app_support import database_status, load_catalog_for_app
+from explorer.app_support import database_status, load_catalog_for_app, require_router
+
+require_router()
 
 catalog = load_catalog_for_app(st.session_state["dataset"])
 status = database_status(catalog.code)

@@ -1,0 +1,63 @@
+"""About the data: what the dataset is, where it comes from, how it was linked, its
+dimensions, outcomes and disclosure control policies, all read from the validated catalog."""
+
+import pandas as pd
+import streamlit as st
+
+from explorer.app_support import load_catalog_for_app, require_router
+from explorer.errors import ExplorerError
+from explorer.sdc.policy import load_policy
+
+require_router()
+catalog = load_catalog_for_app(st.session_state["dataset"])
+try:
+    policies = {audience: load_policy(name) for audience, name in catalog.sdc_policies.items()}
+except ExplorerError as error:
+    st.error(str(error))
+    st.stop()
+
+st.title("About the data")
+st.subheader(catalog.title)
+st.write(catalog.description)
+st.caption(f"Dataset version {catalog.version}; follow-up {catalog.follow_up.start:%d %B %Y} to "
+           f"{catalog.follow_up.end:%d %B %Y}.")
+
+st.header("Provenance")
+for source in catalog.provenance:
+    st.markdown(f"- {source}")
+
+st.header("Linkage")
+st.write(catalog.linkage.method)
+st.dataframe(pd.DataFrame([{"Measure": q.measure,
+                            "Value": f"{q.value:.1%}" if q.unit == "proportion" else f"{q.value:g} {q.unit}",
+                            "Source": q.source} for q in catalog.linkage.quality]),
+             hide_index=True)
+# Linkage rates by group would need unprotected counts from the linkage table, so they are not
+# charted here; the published note describes which groups link less well.
+st.info(f"**Linkage by group.** {catalog.linkage.by_group_note}", icon=":material/groups:")
+
+st.header("Dimensions")
+st.caption("The groups people can be compared by. Reference categories are the comparison "
+           "group for rate ratios.")
+for code, dimension in catalog.dimensions.items():
+    with st.expander(f"{dimension.label} ({len(dimension.categories)} categories)"):
+        facts = [f"Code: `{code}`", f"reference: {dimension.reference_category.label}"]
+        if dimension.ordered:
+            facts.append("ordered (used for slope and relative indices of inequality)")
+        st.caption("; ".join(facts))
+        st.dataframe(pd.DataFrame([{"Key": c.key, "Label": c.label,
+                                    "Residual": "yes" if c.residual else ""}
+                                   for c in dimension.categories]), hide_index=True)
+
+st.header("Outcomes")
+for code, outcome in catalog.outcomes.items():
+    st.markdown(f"**{outcome.label}** (`{code}`): {outcome.definition} ICD-10 {outcome.icd10}; "
+                f"ages {outcome.min_age} and over; counted from {outcome.first_year}.")
+
+st.header("Disclosure control")
+st.write("Every number in this product passes statistical disclosure control first. "
+         "Each audience has its own policy:")
+for audience, policy in policies.items():
+    st.markdown(f"**{audience.capitalize()}** (policy {policy.label}): {policy.description}")
+st.caption(f"Age-standardised rates use the {catalog.standard_population.name} "
+           f"({catalog.standard_population.source}).")

@@ -1,0 +1,143 @@
+"""Explore: one protected table (and chart) for an outcome, measure, breakdown, filters and
+period. Thin: widgets and layout; validation, queries, statistics and disclosure control live
+in explorer/. The view is bound to the URL (explorer.view_state) so it can be shared."""
+
+import importlib.util
+
+import streamlit as st
+
+from explorer.app_support import (csv_download, hidden_cell_summary, load_catalog_for_app,
+                                  measure_table_for, require_router)
+from explorer.errors import ExplorerError
+from explorer.sdc.policy import load_policy
+from explorer.table_request import MEASURES
+from explorer.view_state import ExploreView, view_from_query_params, view_to_query_params
+
+AUDIENCE = "official"  # sign-in arrives in a later issue
+NONE = ""
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
+
+
+def _escape(text: str) -> str:
+    """User-supplied text shown through markdown: every special character escaped."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def _chart_for():
+    """charts.chart_for when that module exists (it is being written separately), else None."""
+    if importlib.util.find_spec("explorer.charts") is None:
+        return None
+    from explorer import charts
+    return getattr(charts, "chart_for", None)
+
+
+require_router()
+catalog = load_catalog_for_app(st.session_state["dataset"])
+dimensions = list(catalog.dimensions)
+label = {code: dimension.label for code, dimension in catalog.dimensions.items()}
+
+
+def _seed_widgets(view: ExploreView) -> None:
+    st.session_state["explore_outcome"] = view.outcome
+    st.session_state["explore_measure"] = view.measure
+    st.session_state["explore_by1"] = view.by[0]
+    st.session_state["explore_by2"] = view.by[1] if len(view.by) > 1 else NONE
+    st.session_state["explore_period"] = tuple(view.period)
+    for code in dimensions:
+        st.session_state[f"explore_where_{code}"] = list(view.where.get(code, ()))
+
+
+# --- the view: from a new URL, else the session's last view ----------------------------------
+url = {name: st.query_params.get_all(name) for name in st.query_params}
+if st.session_state.get("explore_dataset") != catalog.code or (
+        url and url != st.session_state.get("explore_url")):
+    view, notices = view_from_query_params(url, catalog)
+    _seed_widgets(view)
+    st.session_state["explore_dataset"] = catalog.code
+    st.session_state["explore_view"] = view
+    st.session_state["explore_notices"] = notices
+elif "explore_outcome" not in st.session_state:  # came back from another page
+    _seed_widgets(st.session_state["explore_view"])
+    st.session_state["explore_notices"] = []
+
+st.title("Explore")
+for notice in st.session_state.get("explore_notices", []):
+    st.info(_escape(notice), icon=":material/link_off:")
+
+# --- widgets ----------------------------------------------------------------------------------
+left, middle, right = st.columns(3)
+outcome = left.selectbox("Outcome", list(catalog.outcomes), key="explore_outcome",
+                         format_func=lambda code: catalog.outcomes[code].label)
+measure = middle.selectbox("Measure", list(MEASURES), key="explore_measure", format_func=MEASURES.get)
+first, last = catalog.follow_up.first_year, catalog.follow_up.last_year
+period = right.slider("Period (years of death)", min_value=first, max_value=last,
+                      key="explore_period")
+left, right = st.columns(2)
+by1 = left.selectbox("Break down by", dimensions, key="explore_by1", format_func=label.get)
+by2 = right.selectbox("and by (optional)", [NONE, *dimensions], key="explore_by2",
+                      format_func=lambda code: label.get(code, "(none)"))
+by = (by1,) if by2 in (NONE, by1) else (by1, by2)
+
+where = {}
+with st.expander("Filter other groups"):
+    st.caption("Leave a list empty to include everyone.")
+    columns = st.columns(3)
+    others = [code for code in dimensions if code not in by]
+    for i, code in enumerate(others):
+        dimension = catalog.dimensions[code]
+        names = {c.key: c.label for c in dimension.categories}
+        chosen = columns[i % 3].multiselect(dimension.label, list(names), key=f"explore_where_{code}",
+                                            format_func=names.get)
+        if chosen:
+            where[code] = tuple(chosen)
+
+view = ExploreView(outcome=outcome, measure=measure, by=by, where=where, period=tuple(period))
+
+# --- build everything before showing any of it ------------------------------------------------
+try:
+    request = view.request(catalog, AUDIENCE)
+    table = measure_table_for(request)
+    chart_for = _chart_for()
+    figure = chart_for(table) if chart_for is not None else None
+    policy = load_policy(catalog.sdc_policies[AUDIENCE])
+    download = csv_download(table, catalog)
+except ExplorerError as error:
+    st.error(str(error))
+    st.stop()
+
+params = view_to_query_params(view)
+if url != {name: [value] for name, value in params.items()}:
+    st.query_params.from_dict(params)
+st.session_state["explore_url"] = {name: [value] for name, value in params.items()}
+if view != st.session_state.get("explore_view"):
+    st.session_state["explore_view"] = view
+    st.session_state["explore_notices"] = []
+
+# --- the result -------------------------------------------------------------------------------
+st.subheader(table.title)
+if figure is not None:
+    st.plotly_chart(figure)
+st.dataframe(table.frame, hide_index=True)
+st.caption(f"Unit: {table.unit}. " + (table.legend or "No cells are hidden or marked."))
+
+with st.expander("How this was calculated"):
+    chosen_outcome = catalog.outcome(request.outcome)
+    st.markdown(f"**Outcome.** {chosen_outcome.label}: {chosen_outcome.definition} "
+                f"(ICD-10 {chosen_outcome.icd10}).")
+    st.markdown(f"**Measure.** {MEASURES[request.measure]}. {table.method}")
+    st.markdown(f"**Standard population.** {catalog.standard_population.name} "
+                f"({catalog.standard_population.source}).")
+    st.markdown(f"**Disclosure control.** Policy {table.policy}: {policy.description}")
+    hidden = hidden_cell_summary(table, policy.threshold)
+    st.markdown("**Cells not shown in full.** " + ("None." if not hidden else ""))
+    for line in hidden:
+        st.markdown(f"- {line}")
+    if table.notes:
+        st.markdown("**Notes.**")
+        for note in table.notes:
+            st.markdown(f"- {note}")
+    st.markdown(f"**Dataset.** {catalog.title}, version {catalog.version}.")
+
+st.download_button("Download CSV", download, file_name=f"{catalog.code}_{request.outcome}_"
+                   f"{request.measure}_{'_'.join(request.by)}.csv", mime="text/csv",
+                   icon=":material/download:")

@@ -1,0 +1,215 @@
+"""Every page renders from the entry point; the Explore page follows its widgets and the URL."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer.app_support import csv_download, hidden_cell_summary
+from explorer.measure_table import MeasureTable
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["pages/home.py", "pages/explore.py", "pages/data_catalog.py"]
+
+pytestmark = pytest.mark.app
+
+
+@pytest.fixture(autouse=True)
+def navigation_not_pages_directory(monkeypatch):
+    """AppTest resets PagesManager.uses_pages_directory before every run, and because a pages/
+    folder sits beside app.py each run then starts in the legacy pages-directory mode, which
+    re-runs the current page's file *without* app.py (so the sidebar dataset picker, and with
+    it session_state["dataset"], vanishes on the second run of a page). A served app leaves
+    that mode for good once app.py first calls st.navigation; this puts AppTest in the same
+    steady state."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def app(monkeypatch, default_database_dir) -> AppTest:
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(default_database_dir))
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def _open(at: AppTest, page: str) -> AppTest:
+    at.run()
+    assert not at.exception
+    return at.switch_page(page).run()
+
+
+def _table(at: AppTest):
+    frames = at.dataframe
+    assert frames, "no dataframe shown"
+    return frames[0].value
+
+
+def _param(at: AppTest, name: str) -> str:
+    value = at.query_params[name]
+    return value[-1] if isinstance(value, list) else value
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_exception(app, page):
+    at = _open(app, page)
+    assert not at.exception
+    assert not at.error
+
+
+def test_explore_shows_default_view_table_and_method(app):
+    at = _open(app, "pages/explore.py")
+    assert at.selectbox(key="explore_measure").value == "asmr"
+    assert at.selectbox(key="explore_outcome").value == "suicide"
+    frame = _table(at)
+    assert list(frame["sex"]) == ["Male", "Female", "Total"]
+    expander_labels = [e.label for e in at.expander]
+    assert "How this was calculated" in expander_labels
+    text = " ".join(m.value for m in at.markdown)
+    assert "European Standard Population 2013" in text and "official v" in text
+    assert _param(at, "measure") == "asmr"
+
+
+def test_changing_measure_and_breakdown_changes_the_table(app):
+    at = _open(app, "pages/explore.py")
+    before = _table(at)
+    at.selectbox(key="explore_measure").set_value("count").run()
+    assert not at.exception and not at.error
+    after_measure = _table(at)
+    assert list(after_measure["sex"]) == list(before["sex"])
+    assert not after_measure["value"].equals(before["value"])
+    assert _param(at, "measure") == "count"
+
+    at.selectbox(key="explore_by1").set_value("region").run()
+    assert not at.exception and not at.error
+    after_by = _table(at)
+    assert "region" in after_by.columns and "sex" not in after_by.columns
+    assert len(after_by) != len(after_measure)
+    assert _param(at, "by") == "region"
+
+    at.selectbox(key="explore_by2").set_value("sex").run()
+    two = _table(at)
+    assert {"region", "sex"} <= set(two.columns) and len(two) > len(after_by)
+
+
+def test_tampered_url_shows_a_notice_and_the_default(app):
+    app.query_params["measure"] = "nonsense"
+    app.query_params["where.region"] = "x'; DROP TABLE persons; --"
+    at = _open(app, "pages/explore.py")
+    assert not at.exception and not at.error
+    notices = [info.value for info in at.info]
+    assert any("measure=nonsense" in n and "not a measure" in n for n in notices)
+    assert any("where" in n and "region" in n for n in notices)
+    assert at.selectbox(key="explore_measure").value == "asmr"
+    assert list(_table(at)["sex"]) == ["Male", "Female", "Total"]
+
+
+def test_good_url_sets_the_widgets(app):
+    app.query_params["measure"] = "count"
+    app.query_params["by"] = "region,sex"
+    app.query_params["period"] = "2015-2019"
+    at = _open(app, "pages/explore.py")
+    assert not at.exception and not at.info
+    assert at.selectbox(key="explore_measure").value == "count"
+    assert at.selectbox(key="explore_by2").value == "sex"
+    assert tuple(at.slider(key="explore_period").value) == (2015, 2019)
+
+
+def test_invalid_combination_is_an_error_not_a_traceback(app):
+    at = _open(app, "pages/explore.py")
+    at.selectbox(key="explore_by2").set_value("region").run()
+    at.selectbox(key="explore_measure").set_value("rate_ratio").run()
+    assert not at.exception
+    assert "exactly one dimension" in at.error[0].value
+    assert not at.dataframe  # nothing partial shown
+
+
+def test_missing_database_is_an_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path))
+    at = _open(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "pages/explore.py")
+    assert not at.exception
+    assert "build-data" in at.error[0].value
+    assert not at.dataframe
+
+
+def test_data_catalog_lists_every_dimension(app, census_catalog):
+    at = _open(app, "pages/data_catalog.py")
+    labels = " ".join(e.label for e in at.expander)
+    for dimension in census_catalog.dimensions.values():
+        assert dimension.label in labels
+    text = " ".join(m.value for m in at.markdown)
+    for outcome in census_catalog.outcomes.values():
+        assert outcome.label in text
+    assert census_catalog.linkage.by_group_note in " ".join(i.value for i in at.info)
+
+
+def test_csv_download_has_notes_header_then_the_protected_table(app, census_catalog):
+    at = _open(app, "pages/explore.py")
+    from explorer.app_support import measure_table_for
+    from explorer.view_state import default_view
+    table = measure_table_for(default_view(census_catalog).request(census_catalog))
+    assert isinstance(table, MeasureTable)
+    text = csv_download(table, census_catalog)
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert header[0] == f"# {table.title}"
+    assert any("Disclosure control policy: official" in line for line in header)
+    body = text.splitlines()[len(header)]
+    assert body.split(",")[:2] == ["sex", "value"]
+    assert "true_value" not in text
+    assert isinstance(hidden_cell_summary(table), list)
+
+
+def test_a_filter_changes_the_table_and_the_url(app):
+    at = _open(app, "pages/explore.py")
+    at.selectbox(key="explore_measure").set_value("count").run()
+    before = _table(at)
+    at.multiselect(key="explore_where_region").set_value(["london"]).run()
+    assert not at.exception and not at.error
+    after = _table(at)
+    assert after["value"].iloc[-1] < before["value"].iloc[-1]  # London's total < everyone's
+    assert _param(at, "where.region") == "london"
+
+
+def test_chart_is_drawn_when_charts_module_exists(app, monkeypatch):
+    import importlib.machinery
+    import sys
+    import types
+
+    import plotly.graph_objects as go
+
+    fake = types.ModuleType("explorer.charts")
+    fake.__spec__ = importlib.machinery.ModuleSpec("explorer.charts", None)
+    seen = []
+
+    def chart_for(table):
+        seen.append(table)
+        return go.Figure(go.Bar(x=list(table.frame.iloc[:, 0]), y=list(table.frame["value"])))
+
+    fake.chart_for = chart_for
+    monkeypatch.setitem(sys.modules, "explorer.charts", fake)
+    at = _open(app, "pages/explore.py")
+    assert not at.exception
+    assert at.get("plotly_chart")
+    assert isinstance(seen[-1], MeasureTable)
+
+
+def test_hidden_cells_are_counted_by_status_and_reason(monkeypatch, default_database_dir,
+                                                      census_catalog):
+    from explorer.app_support import measure_table_for
+    from explorer.table_request import validate_request
+
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(default_database_dir))
+    request = validate_request(census_catalog, outcome="suicide", measure="count",
+                               by=("ethnicity_detailed", "region"))
+    table = measure_table_for(request)
+    lines = hidden_cell_summary(table, threshold=10)
+    primary = (table.frame["status"] == "suppressed_primary").sum()
+    assert primary > 0
+    assert any(line.startswith(f"{primary} cells hidden (primary): fewer than 10") for line in lines)
+    assert measure_table_for(request) is not None  # second call served from the cache
