@@ -6,7 +6,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test data venv clean-data
+.PHONY: run test data venv clean-data browser
 
 venv: $(VENV)/.installed
 
@@ -22,7 +22,11 @@ data: venv
 run: data
 	$(VPY) -m streamlit run app.py --server.port $(PORT)
 
-test: venv
+# Browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+
+test: venv browser
 	$(VPY) -m pytest
 
 clean-data:

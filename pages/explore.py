@@ -2,12 +2,11 @@
 period. Thin: widgets and layout; validation, queries, statistics and disclosure control live
 in explorer/. The view is bound to the URL (explorer.view_state) so it can be shared."""
 
-import importlib.util
-
 import streamlit as st
 
 from explorer.app_support import (csv_download, hidden_cell_summary, load_catalog_for_app,
                                   measure_table_for, require_router)
+from explorer.charts import chart_for
 from explorer.errors import ExplorerError
 from explorer.sdc.policy import load_policy
 from explorer.table_request import MEASURES
@@ -21,14 +20,6 @@ _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
 def _escape(text: str) -> str:
     """User-supplied text shown through markdown: every special character escaped."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
-
-
-def _chart_for():
-    """charts.chart_for when that module exists (it is being written separately), else None."""
-    if importlib.util.find_spec("explorer.charts") is None:
-        return None
-    from explorer import charts
-    return getattr(charts, "chart_for", None)
 
 
 require_router()
@@ -97,8 +88,7 @@ view = ExploreView(outcome=outcome, measure=measure, by=by, where=where, period=
 try:
     request = view.request(catalog, AUDIENCE)
     table = measure_table_for(request)
-    chart_for = _chart_for()
-    figure = chart_for(table) if chart_for is not None else None
+    figure = chart_for(table)
     policy = load_policy(catalog.sdc_policies[AUDIENCE])
     download = csv_download(table, catalog)
 except ExplorerError as error:
@@ -115,8 +105,7 @@ if view != st.session_state.get("explore_view"):
 
 # --- the result -------------------------------------------------------------------------------
 st.subheader(table.title)
-if figure is not None:
-    st.plotly_chart(figure)
+st.plotly_chart(figure)
 st.dataframe(table.frame, hide_index=True)
 st.caption(f"Unit: {table.unit}. " + (table.legend or "No cells are hidden or marked."))
 

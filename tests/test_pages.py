@@ -176,27 +176,10 @@ def test_a_filter_changes_the_table_and_the_url(app):
     assert _param(at, "where.region") == "london"
 
 
-def test_chart_is_drawn_when_charts_module_exists(app, monkeypatch):
-    import importlib.machinery
-    import sys
-    import types
-
-    import plotly.graph_objects as go
-
-    fake = types.ModuleType("explorer.charts")
-    fake.__spec__ = importlib.machinery.ModuleSpec("explorer.charts", None)
-    seen = []
-
-    def chart_for(table):
-        seen.append(table)
-        return go.Figure(go.Bar(x=list(table.frame.iloc[:, 0]), y=list(table.frame["value"])))
-
-    fake.chart_for = chart_for
-    monkeypatch.setitem(sys.modules, "explorer.charts", fake)
+def test_explore_draws_the_chart(app):
     at = _open(app, "pages/explore.py")
     assert not at.exception
     assert at.get("plotly_chart")
-    assert isinstance(seen[-1], MeasureTable)
 
 
 def test_hidden_cells_are_counted_by_status_and_reason(monkeypatch, default_database_dir,

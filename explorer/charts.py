@@ -1,0 +1,304 @@
+"""Plotly figures drawn from a protected ``MeasureTable`` and nothing else.
+
+Every function takes a :class:`~explorer.measure_table.MeasureTable` (anything else, such as a
+DataFrame of raw counts, raises TypeError), so a chart can only show numbers that have passed
+disclosure control. Hover text is built only from the frame's shown columns (value, lower,
+upper, events, denominator, marker); hidden and not-calculated rows are kept on the category
+axis and labelled with their GSS marker, so a gap is never silent.
+
+- ``group_chart``: one breakdown: dots with asymmetric 95% CIs (bars for counts), the
+  reference category marked, margins drawn distinctly; for rate ratios a forest plot with a
+  line at 1.
+- ``two_way_chart``: two breakdowns: a heatmap without the margins, hidden cells blank with
+  their marker as cell text.
+- ``chart_for``: picks the right figure (SII/RII: one point with its CI).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from explorer.measure_table import COLUMNS, MeasureTable
+
+# Okabe and Ito (2008), colour-blind safe.
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+}
+# Cividis is designed to read the same with colour vision deficiency.
+HEATMAP_COLOURSCALE = "Cividis"
+TOTAL_LABEL = "Total"
+MARKER_WORDS = {"[c]": "hidden", "[x]": "not available", "[z]": "not applicable",
+                "[u]": "low reliability"}
+_RATIO_MEASURES = {"rate_ratio", "adjusted_rate_ratio"}
+_INDEX_MEASURES = {"sii", "rii"}
+
+
+# --- shared helpers -------------------------------------------------------------------------
+
+def _require(table: object) -> MeasureTable:
+    """Refuse anything that is not a protected MeasureTable."""
+    if not isinstance(table, MeasureTable):
+        raise TypeError(f"charts are drawn from a protected MeasureTable only, not "
+                        f"{type(table).__name__}: build one with explorer.tables.build_table")
+    return table
+
+
+def dimension_columns(table: MeasureTable) -> list[str]:
+    """The frame's breakdown columns (dimension codes), in order."""
+    return [column for column in table.frame.columns if column not in COLUMNS]
+
+
+@lru_cache(maxsize=64)
+def _category_labels(dataset: str, dimension: str) -> frozenset[str]:
+    """The labels of a dimension's categories (not its subtotals), from the dataset's catalog."""
+    from explorer.catalog import load_catalog
+
+    try:
+        return frozenset(c.label for c in load_catalog(dataset).dimension(dimension).categories)
+    except Exception:  # noqa: BLE001 - no catalog (e.g. a pseudo dimension): treat all as categories
+        return frozenset()
+
+
+def _margin_flags(table: MeasureTable, dimension: str) -> np.ndarray:
+    """True for rows that are margins of ``dimension``: Total and hierarchy subtotals (labels
+    that are not categories, or that repeat an earlier row's labels, e.g. region Wales = Wales)."""
+    categories = _category_labels(table.request.dataset, dimension)
+    others = [d for d in dimension_columns(table) if d != dimension]
+    seen: set[tuple[str, ...]] = set()
+    flags = []
+    for _, row in table.frame.iterrows():
+        label = str(row[dimension])
+        key = (label, *(str(row[d]) for d in others))
+        flags.append(label == TOTAL_LABEL or (bool(categories) and label not in categories)
+                     or key in seen)
+        seen.add(key)
+    return np.array(flags, dtype=bool)
+
+
+def margin_rows(table: MeasureTable) -> np.ndarray:
+    """True for frame rows that are a margin (Total or subtotal) of any breakdown dimension."""
+    table = _require(table)
+    flags = np.zeros(len(table.frame), dtype=bool)
+    for dimension in dimension_columns(table):
+        flags |= _margin_flags(table, dimension)
+    return flags
+
+
+def category_labels(table: MeasureTable) -> list[str]:
+    """The axis label of each frame row of a one-dimension table, unique (subtotals say so)."""
+    table = _require(table)
+    dims = dimension_columns(table)
+    if not dims:
+        return [table.title]
+    labels = [" / ".join(str(row[d]) for d in dims) for _, row in table.frame.iterrows()]
+    if len(dims) == 1:
+        margins = _margin_flags(table, dims[0])
+        labels = [f"{label} (subtotal)" if margin and label != TOTAL_LABEL else label
+                  for label, margin in zip(labels, margins)]
+    return labels
+
+
+def _reference_label(table: MeasureTable) -> str | None:
+    """The catalog reference category of the table's single breakdown dimension, if any."""
+    return _reference(table.request.dataset, table.request.by[0]) if len(table.request.by) == 1 else None
+
+
+@lru_cache(maxsize=64)
+def _reference(dataset: str, dimension: str) -> str | None:
+    from explorer.catalog import load_catalog
+
+    try:
+        return load_catalog(dataset).dimension(dimension).reference_category.label
+    except Exception:  # noqa: BLE001 - no catalog: no reference marked
+        return None
+
+
+def _number(value: float) -> str:
+    """A readable number: integers with separators, others to at most three decimals."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def marker_text(marker: str) -> str:
+    """'[c]' -> '[c] hidden'; '' -> 'no value'."""
+    first = marker.split("]")[0] + "]" if marker else ""
+    return f"{marker} {MARKER_WORDS.get(first, 'no value')}".strip() if marker else "no value"
+
+
+def _hover(table: MeasureTable, row: pd.Series, label: str) -> str:
+    """Hover text from the shown columns only."""
+    lines = [f"<b>{label}</b>"]
+    value, lower, upper = row["value"], row["lower"], row["upper"]
+    if _missing(value):
+        lines.append(f"Value: {marker_text(row['marker'])}")
+    else:
+        ci = "" if _missing(lower) or _missing(upper) else f" (95% CI {_number(lower)} to {_number(upper)})"
+        lines.append(f"Value: {_number(value)} {table.unit}{ci}")
+    if table.request.measure != "count":
+        events = row["events"]
+        lines.append(f"Deaths: {row['marker'] or 'none shown'}" if _missing(events)
+                     else f"Deaths: {_number(events)}")
+    denominator = row["denominator"]
+    if not _missing(denominator):
+        name = "People" if table.request.measure == "proportion" else "Person-years"
+        lines.append(f"{name}: {_number(denominator)}")
+    if row["marker"] and not _missing(value):
+        lines.append(marker_text(row["marker"]))
+    return "<br>".join(lines)
+
+
+def _finish(fig: go.Figure, table: MeasureTable, height: int) -> go.Figure:
+    """Title, caption (marker legend) and layout shared by every chart. The trace legend sits
+    at the right, the caption below the axis title, so neither overlaps the plot."""
+    top, bottom = 70, 110 if table.legend else 60
+    fig.update_layout(
+        title={"text": table.title, "x": 0, "xanchor": "left"}, template="plotly_white",
+        height=height, margin={"l": 10, "r": 20, "t": top, "b": bottom},
+        legend={"x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
+        font={"color": OKABE_ITO["black"]})
+    if table.legend:
+        plot_height = max(height - top - bottom, 1)
+        fig.add_annotation(text=table.legend, name="legend", showarrow=False, xref="paper",
+                           yref="paper", x=0, y=-65 / plot_height, xanchor="left",
+                           yanchor="top", font={"size": 11})
+    return fig
+
+
+# --- one breakdown --------------------------------------------------------------------------
+
+def group_chart(table: MeasureTable) -> go.Figure:
+    """Values by category (frame order), with CIs, reference and margins marked, gaps labelled."""
+    table = _require(table)
+    frame = table.frame
+    labels = category_labels(table)
+    dims = dimension_columns(table)
+    margins = margin_rows(table)
+    reference = _reference_label(table)
+    is_reference = np.array([not m and reference is not None and str(v) == reference
+                             for v, m in zip(frame[dims[0]] if dims else [None] * len(frame), margins)])
+    counts = table.request.measure == "count"
+    ratio = table.request.measure in _RATIO_MEASURES
+    hover = [_hover(table, row, label) for (_, row), label in zip(frame.iterrows(), labels)]
+    fig = go.Figure()
+    groups = [("Groups", ~margins & ~is_reference, OKABE_ITO["blue"], "circle"),
+              (f"Reference group: {reference}", is_reference, OKABE_ITO["vermillion"], "diamond"),
+              ("Total and subtotals", margins, OKABE_ITO["black"], "square")]
+    for name, rows, colour, symbol in groups:
+        if not rows.any():
+            continue
+        part = frame[rows]
+        value = part["value"].to_numpy(float)
+        y = [label for label, keep in zip(labels, rows) if keep]
+        text = [m if m and not _missing(v) else "" for m, v in zip(part["marker"], value)]
+        hovertext = [h for h, keep in zip(hover, rows) if keep]
+        if counts:
+            fig.add_trace(go.Bar(x=value, y=y, orientation="h", name=name, marker_color=colour,
+                                 text=text, textposition="outside", hovertext=hovertext,
+                                 hoverinfo="text", cliponaxis=False))
+            continue
+        error = {"type": "data", "symmetric": False, "color": colour, "thickness": 1.5,
+                 "array": part["upper"].to_numpy(float) - value,
+                 "arrayminus": value - part["lower"].to_numpy(float)}
+        fig.add_trace(go.Scatter(x=value, y=y, mode="markers+text", name=name, error_x=error,
+                                 marker={"color": colour, "symbol": symbol, "size": 10},
+                                 text=text, textposition="middle right",
+                                 hovertext=hovertext, hoverinfo="text"))
+    gaps = [{"text": marker_text(row["marker"]), "name": "gap", "x": 0, "xref": "paper",
+             "xanchor": "left", "y": label, "yref": "y", "showarrow": False,
+             "font": {"color": OKABE_ITO["vermillion"], "size": 11}}
+            for label, (_, row) in zip(labels, frame.iterrows()) if _missing(row["value"])]
+    if ratio:
+        # On a log axis annotations take log10 positions (shapes take data values): log10(1) = 0.
+        fig.add_vline(x=1, line_dash="dash", line_color=OKABE_ITO["black"])
+        gaps.append({"text": "1 = no difference", "name": "no_difference", "x": 0, "xref": "x",
+                     "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False})
+    elif len(dims) == 1 and margins[-1] and not _missing(frame["value"].iat[-1]) and not counts:
+        fig.add_vline(x=float(frame["value"].iat[-1]), line_dash="dot", line_color=OKABE_ITO["black"],
+                      annotation_text=TOTAL_LABEL, annotation_position="top")
+    # One layout update: add_annotation per row is quadratic in plotly.
+    fig.update_layout(annotations=list(fig.layout.annotations) + gaps)
+    fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed",
+                     type="category", title=None)
+    fig.update_xaxes(title=table.unit, type="log" if ratio else "linear",
+                     rangemode="tozero" if not ratio else None)
+    return _finish(fig, table, height=max(320, 140 + 26 * len(labels)))
+
+
+# --- two breakdowns -------------------------------------------------------------------------
+
+def two_way_chart(table: MeasureTable) -> go.Figure:
+    """Heatmap of value: rows the first dimension, columns the second, margins left out."""
+    table = _require(table)
+    dims = dimension_columns(table)
+    if len(dims) != 2:
+        raise ValueError(f"two_way_chart needs a table with two breakdowns; this one has {len(dims)}")
+    first, second = dims
+    keep = ~margin_rows(table)
+    frame = table.frame[keep]
+    rows = list(dict.fromkeys(frame[first].astype(str)))
+    cols = list(dict.fromkeys(frame[second].astype(str)))
+    z = [[None] * len(cols) for _ in rows]
+    text = [[""] * len(cols) for _ in rows]
+    hover = [[""] * len(cols) for _ in rows]
+    for _, row in frame.iterrows():
+        i, j = rows.index(str(row[first])), cols.index(str(row[second]))
+        value = row["value"]
+        z[i][j] = None if _missing(value) else float(value)
+        text[i][j] = row["marker"] if _missing(value) else f"{_number(value)}{row['marker']}"
+        hover[i][j] = _hover(table, row, f"{row[first]}, {row[second]}")
+    fig = go.Figure(go.Heatmap(z=z, x=cols, y=rows, text=text, texttemplate="%{text}",
+                               hovertext=hover, hoverinfo="text", colorscale=HEATMAP_COLOURSCALE,
+                               colorbar={"title": {"text": table.unit}}, xgap=1, ygap=1,
+                               hoverongaps=True, name=table.unit))
+    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_xaxes(type="category", tickangle=-30)
+    fig.update_layout(plot_bgcolor="#FFFFFF")
+    return _finish(fig, table, height=max(360, 180 + 28 * len(rows)))
+
+
+# --- indices and the chooser ----------------------------------------------------------------
+
+def index_chart(table: MeasureTable) -> go.Figure:
+    """A single summary (SII or RII): one point with its CI, and a line at no inequality."""
+    table = _require(table)
+    row = table.frame.iloc[0]
+    label = table.request.measure.upper()
+    value = float(row["value"])
+    fig = go.Figure(go.Scatter(
+        x=[value], y=[label], mode="markers", name=label, hovertext=[_hover(table, row, label)],
+        hoverinfo="text", marker={"color": OKABE_ITO["blue"], "size": 12},
+        error_x={"type": "data", "symmetric": False, "array": [float(row["upper"]) - value],
+                 "arrayminus": [value - float(row["lower"])], "color": OKABE_ITO["blue"]}))
+    if _missing(row["value"]):
+        fig.add_annotation(text=marker_text(row["marker"]), name="gap", x=0, xref="paper",
+                           xanchor="left", y=label, yref="y", showarrow=False)
+    fig.add_vline(x=1 if table.request.measure == "rii" else 0, line_dash="dash",
+                  line_color=OKABE_ITO["black"], annotation_text="no inequality")
+    fig.update_yaxes(type="category", title=None)
+    fig.update_xaxes(title=table.unit)
+    return _finish(fig, table, height=300)
+
+
+def chart_for(table: MeasureTable) -> go.Figure:
+    """The figure that suits the table: index, heatmap (two breakdowns) or group chart."""
+    table = _require(table)
+    if table.request.measure in _INDEX_MEASURES:
+        return index_chart(table)
+    if len(dimension_columns(table)) == 2:
+        return two_way_chart(table)
+    return group_chart(table)
+
+
+__all__ = ["OKABE_ITO", "category_labels", "chart_for", "dimension_columns", "group_chart",
+           "index_chart", "margin_rows", "marker_text", "two_way_chart"]

@@ -1,0 +1,143 @@
+"""Real-browser tests: Playwright driving Debian's chromium against `streamlit run` on a free
+local port (TESTING.md). Screenshots of each page go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright import sync_api as playwright_api
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WAIT = 90_000
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(default_database_dir):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: apt-get install -y chromium (.ci/run installs it)")
+    port = _free_port()
+    env = dict(os.environ, EXPLORER_DATA_DIR=str(default_database_dir))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("streamlit did not start")
+    yield url
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=WAIT)
+
+
+def _wait_idle(page) -> None:
+    """Wait until Streamlit has finished the current run."""
+    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
+
+
+def _choose(page, label: str, option: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.get_by_role("button", name="Open").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    _wait_idle(page)
+
+
+def _chart_title(page) -> str:
+    page.wait_for_selector(".js-plotly-plot .gtitle", timeout=WAIT)
+    return page.locator(".js-plotly-plot .gtitle").first.text_content() or ""
+
+
+def test_home_and_catalog_pages_render(page, server):
+    _open(page, server)
+    page.get_by_text("Linked Data Inequalities Explorer").first.wait_for(timeout=WAIT)
+    page.screenshot(path=str(SHOTS / "home.png"), full_page=True)
+    page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text="Data catalog").click()
+    page.get_by_text("Dimensions").first.wait_for(timeout=WAIT)
+    _wait_idle(page)
+    page.screenshot(path=str(SHOTS / "data_catalog.png"), full_page=True)
+
+
+def test_explore_chart_selector_download_and_shared_url(page, server, tmp_path):
+    _open(page, f"{server}/explore?outcome=suicide&measure=asmr&by=ethnicity_detailed&where.region=wales")
+    first_title = _chart_title(page)
+    assert "Age-standardised" in first_title or "age-standardised" in first_title
+    _wait_idle(page)
+    page.screenshot(path=str(SHOTS / "explore.png"), full_page=True)
+
+    with page.expect_download(timeout=WAIT) as download:
+        page.locator('[data-testid="stDownloadButton"] button').first.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "[c]" in text and text.startswith("#")
+
+    _choose(page, "Measure", "Crude rate per 100,000 person-years")
+    page.wait_for_function(
+        "(old) => { const t = document.querySelector('.js-plotly-plot .gtitle');"
+        " return t && t.textContent !== old; }", arg=first_title, timeout=WAIT)
+    assert "rude rate" in _chart_title(page)
+    page.wait_for_function("() => location.search.includes('measure=crude_rate')", timeout=WAIT)
+    shared = page.url
+
+    other = page.context.new_page()
+    _open(other, shared)
+    assert "rude rate" in _chart_title(other)
+    measure_box = other.get_by_role("combobox", name="Measure")
+    assert measure_box.input_value() == "Crude rate per 100,000 person-years"
+    other.close()
+
+
+def test_tampered_url_shows_a_notice(page, server):
+    _open(page, f"{server}/explore?measure=nonsense")
+    page.get_by_text("Ignored measure").first.wait_for(timeout=WAIT)
+    _chart_title(page)
+    page.screenshot(path=str(SHOTS / "explore_tampered_url.png"), full_page=True)
