@@ -82,6 +82,23 @@ def measure_table_for(request: TableRequest) -> MeasureTable:
                                 request.measure, tuple(request.by), where, tuple(request.period))
 
 
+@st.cache_data(show_spinner="Protecting the linkage table...", max_entries=64)
+def _cached_linkage_table(dataset: str, database_path: str, dimension: str, audience: str) -> MeasureTable:
+    from explorer.linkage_quality import linkage_rate_table
+
+    return linkage_rate_table(load_catalog_for_app(dataset), _database_at(database_path, dataset),
+                              dimension, audience)
+
+
+def linkage_table_for(dataset: str, dimension: str, audience: str = "official") -> MeasureTable:
+    """The (cached) protected linkage-rate table by one person-level dimension."""
+    load_catalog_for_app(dataset).dimension(dimension)  # QueryError for an unknown code
+    path = default_database_path(dataset)
+    if not path.is_file():
+        raise DatabaseMissingError.for_dataset(dataset, path)
+    return _cached_linkage_table(dataset, str(path), dimension, audience)
+
+
 _RULE_WORDS = {
     "frequency_threshold": "fewer people or deaths than the policy's threshold",
     "zeros": "a zero that could reveal something about a whole group",

@@ -4,7 +4,8 @@ dimensions, outcomes and disclosure control policies, all read from the validate
 import pandas as pd
 import streamlit as st
 
-from explorer.app_support import load_catalog_for_app, require_router
+from explorer.app_support import linkage_table_for, load_catalog_for_app, require_router
+from explorer.charts import chart_for
 from explorer.errors import ExplorerError
 from explorer.sdc.policy import load_policy
 
@@ -32,9 +33,18 @@ st.dataframe(pd.DataFrame([{"Measure": q.measure,
                             "Value": f"{q.value:.1%}" if q.unit == "proportion" else f"{q.value:g} {q.unit}",
                             "Source": q.source} for q in catalog.linkage.quality]),
              hide_index=True)
-# Linkage rates by group would need unprotected counts from the linkage table, so they are not
-# charted here; the published note describes which groups link less well.
 st.info(f"**Linkage by group.** {catalog.linkage.by_group_note}", icon=":material/groups:")
+person_level = [code for code, d in catalog.dimensions.items() if d.table == catalog.cohort.persons_table]
+linkage_by = st.selectbox("Linkage rate by", person_level, key="catalog_linkage_by",
+                          format_func=lambda code: catalog.dimensions[code].label)
+try:
+    linkage = linkage_table_for(catalog.code, linkage_by)
+except ExplorerError as error:
+    st.warning(str(error))
+else:
+    st.plotly_chart(chart_for(linkage))
+    st.dataframe(linkage.frame, hide_index=True)
+    st.caption(f"{linkage.method} Policy: {linkage.policy}. {linkage.legend}")
 
 st.header("Dimensions")
 st.caption("The groups people can be compared by. Reference categories are the comparison "

@@ -196,3 +196,33 @@ def test_hidden_cells_are_counted_by_status_and_reason(monkeypatch, default_data
     assert primary > 0
     assert any(line.startswith(f"{primary} cells hidden (primary): fewer than 10") for line in lines)
     assert measure_table_for(request) is not None  # second call served from the cache
+
+
+def test_data_catalog_charts_protected_linkage_rates_by_group(app):
+    at = _open(app, "pages/data_catalog.py")
+    assert at.get("plotly_chart")
+
+    def linkage_frame():
+        return next(d.value for d in at.dataframe if "marker" in d.value.columns)
+
+    assert {"value", "lower", "upper", "status", "marker"} <= set(linkage_frame().columns)
+    at.selectbox(key="catalog_linkage_by").set_value("region").run()
+    assert not at.exception
+    frame = linkage_frame()
+    london = frame[frame["region"] == "London"].iloc[0]
+    rest = frame[frame["region"] == "South East"].iloc[0]
+    assert london["value"] < rest["value"]  # London links less well, as published
+
+
+def test_linkage_rates_protect_small_unlinked_counts(default_database, census_catalog):
+    """Linked and unlinked counts are protected together: a group with a handful of unlinked
+    people gets no rate (it would reveal them)."""
+    from explorer.db.connection import open_database
+    from explorer.linkage_quality import linkage_rate_table
+
+    with open_database(default_database) as database:
+        table = linkage_rate_table(census_catalog, database, "armed_forces")
+        frame = table.frame
+        assert set(frame["marker"]) <= {"", "[c]"}
+        assert frame.loc[frame["marker"] == "[c]", ["value", "events"]].isna().all().all()
+        assert table.policy.startswith("official")
