@@ -18,6 +18,8 @@ from explorer.table_request import TableRequest
 
 SEX = "sex"
 ALL = "all"
+YEAR = "year"
+"""Pseudo-dimension of trend tables: calendar year, read from the catalog's cohort year column."""
 
 
 def dimension_levels(dimension: Dimension) -> DimensionLevels:
@@ -48,7 +50,7 @@ def age_bands_for(catalog: Catalog, outcome: str) -> list[str]:
 
 def raw_table(request: TableRequest, catalog: Catalog, runner: QueryRunner) -> RawTable:
     """The unprotected aggregate behind ``request``."""
-    dimensions = [catalog.dimension(code) for code in request.by]
+    dimensions = [catalog.dimension(code) for code in request.by if code != YEAR]
     if request.measure == "proportion":
         return _persons_table(request, catalog, runner, dimensions)
     return _events_table(request, catalog, runner, dimensions)
@@ -70,22 +72,32 @@ def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
     adjust_sex = request.measure == "adjusted_rate_ratio" and SEX not in request.by
     query_by = [d.code for d in dimensions] + ([SEX] if adjust_sex else [])
     filters = _filters(request, catalog)
+    trend = YEAR in request.by
+    year_column = catalog.cohort.year_column
     if filters.get(age.code) == ["__none__"]:
-        frame = pd.DataFrame(columns=[*query_by, age.code, "events", "person_years", "record_key_sum"])
+        frame = pd.DataFrame(columns=[*query_by, year_column, age.code, "events", "person_years",
+                                      "record_key_sum"])
     else:
-        frame = runner.breakdown(request.outcome, query_by, filters=filters, period=request.period)
+        frame = runner.breakdown(request.outcome, query_by, filters=filters, period=request.period,
+                                 by_year=trend)
 
     bands = [age.category_by_key(key).code for key in age_bands_for(catalog, request.outcome)]
     sexes = [c.code for c in catalog.dimension(SEX).categories] if adjust_sex else [None]
     strata = tuple(itertools.product(bands, sexes))
     levels, cells, labels = _layout(dimensions)
+    codes = [d.code for d in dimensions]
+    if trend:
+        years = tuple(range(request.period[0], request.period[1] + 1))
+        levels = (*levels, DimensionLevels(YEAR, years))
+        cells = [(*cell, year) for cell in cells for year in years]
+        labels = {**labels, YEAR: {**{year: str(year) for year in years}, TOTAL: "All years"}}
+        codes = [*codes, year_column]
     cell_index = {cell: i for i, cell in enumerate(cells)}
     stratum_index = {stratum: j for j, stratum in enumerate(strata)}
 
     events = np.zeros((len(cells), len(strata)))
     person_years = np.zeros_like(events)
     record_keys = np.zeros(len(cells))
-    codes = [d.code for d in dimensions]
     for row in frame.itertuples(index=False):
         values = row._asdict()
         cell = tuple(values[code] for code in codes)

@@ -12,7 +12,7 @@ from explorer.db.connection import Database, open_database
 from explorer.errors import DatabaseMissingError
 from explorer.measure_table import MeasureTable
 from explorer.paths import default_database_path
-from explorer.table_request import TableRequest, validate_request
+from explorer.table_request import trend_request, TableRequest, validate_request
 from explorer.tables import build_table, to_csv
 
 
@@ -72,14 +72,28 @@ def cached_measure_table(dataset: str, database_path: str, audience: str, outcom
     return build_table(request, catalog, _database_at(database_path, dataset))
 
 
-def measure_table_for(request: TableRequest) -> MeasureTable:
-    """The (cached) protected table for a validated request."""
+def measure_table_for(request: TableRequest, trend: bool = False) -> MeasureTable:
+    """The (cached) protected table for a validated request; with ``trend``, the same view by
+    calendar year for its first breakdown (explorer.table_request.trend_request)."""
     where = tuple(sorted((code, tuple(keys)) for code, keys in request.where.items()))
     path = default_database_path(request.dataset)
     if not path.is_file():
         raise DatabaseMissingError.for_dataset(request.dataset, path)
-    return cached_measure_table(request.dataset, str(path), request.audience, request.outcome,
-                                request.measure, tuple(request.by), where, tuple(request.period))
+    fields = (request.dataset, str(path), request.audience, request.outcome, request.measure,
+              tuple(request.by), where, tuple(request.period))
+    return cached_trend_table(*fields) if trend else cached_measure_table(*fields)
+
+
+@st.cache_data(show_spinner="Building the protected trend table...", max_entries=256)
+def cached_trend_table(dataset: str, database_path: str, audience: str, outcome: str,
+                       measure: str, by: tuple[str, ...],
+                       where: tuple[tuple[str, tuple[str, ...]], ...],
+                       period: tuple[int, int]) -> MeasureTable:
+    """As cached_measure_table, for the view's trend by calendar year (audience-keyed)."""
+    catalog = load_catalog_for_app(dataset)
+    request = validate_request(catalog, outcome=outcome, measure=measure, by=by,
+                               where=dict(where), period=period, audience=audience)
+    return build_table(trend_request(request), catalog, _database_at(database_path, dataset))
 
 
 @st.cache_data(show_spinner="Protecting the linkage table...", max_entries=64)

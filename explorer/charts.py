@@ -11,6 +11,8 @@ axis and labelled with their GSS marker, so a gap is never silent.
   line at 1.
 - ``two_way_chart``: two breakdowns: a heatmap without the margins, hidden cells blank with
   their marker as cell text.
+- ``trend_chart``: a trend table (first breakdown x calendar year): a line per group over the
+  years, hidden years left as gaps and labelled with their marker.
 - ``chart_for``: picks the right figure (SII/RII: one point with its CI).
 """
 
@@ -235,6 +237,51 @@ def group_chart(table: MeasureTable) -> go.Figure:
     return _finish(fig, table, height=max(320, 140 + 26 * len(labels)))
 
 
+# --- trend over calendar years ---------------------------------------------------------------
+
+_LINE_COLOURS = [OKABE_ITO[name] for name in ("blue", "orange", "bluish_green", "reddish_purple",
+                                              "sky_blue", "vermillion", "yellow")]
+
+
+def trend_chart(table: MeasureTable) -> go.Figure:
+    """A line per group of the first breakdown over calendar years (the 'All years' margin is
+    left out; the group total is drawn in black). Hidden years are gaps, labelled with their
+    marker on a strip at the foot of the plot; hover text comes from shown columns only."""
+    table = _require(table)
+    if "year" not in table.request.by:
+        raise ValueError("trend_chart needs a table broken down by year (explorer.table_request.trend_request)")
+    frame = table.frame
+    dims = [d for d in dimension_columns(table) if d != "year"]
+    years = frame[frame["year"] != "All years"]
+    groups = years[dims[0]].drop_duplicates().tolist() if dims else [None]
+    fig = go.Figure()
+    gaps = []
+    for index, group in enumerate(groups):
+        rows = years if group is None else years[years[dims[0]] == group]
+        is_total = group == TOTAL_LABEL or group is None
+        colour = OKABE_ITO["black"] if is_total else _LINE_COLOURS[index % len(_LINE_COLOURS)]
+        label = "All people" if group is None else str(group)
+        value = rows["value"].to_numpy(float)
+        hover = [_hover(table, row, f"{label}, {row['year']}") for _, row in rows.iterrows()]
+        error = None
+        if table.request.measure != "count":
+            error = {"type": "data", "symmetric": False, "color": colour, "thickness": 1,
+                     "array": rows["upper"].to_numpy(float) - value,
+                     "arrayminus": value - rows["lower"].to_numpy(float)}
+        fig.add_trace(go.Scatter(x=rows["year"].tolist(), y=value, mode="lines+markers", name=label,
+                                 line={"color": colour, "width": 3 if is_total else 2,
+                                       "dash": "dot" if is_total else "solid"},
+                                 error_y=error, connectgaps=False, hovertext=hover, hoverinfo="text"))
+        gaps += [{"text": f"{label}: {marker_text(row['marker'])}", "name": "gap", "x": row["year"],
+                  "xref": "x", "y": 0, "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                  "textangle": -90, "font": {"color": colour, "size": 9}}
+                 for _, row in rows.iterrows() if _missing(row["value"]) and row["marker"]]
+    fig.update_layout(annotations=list(fig.layout.annotations) + gaps)
+    fig.update_xaxes(title="Calendar year of death", type="category")
+    fig.update_yaxes(title=table.unit, rangemode="tozero")
+    return _finish(fig, table, height=460)
+
+
 # --- two breakdowns -------------------------------------------------------------------------
 
 def two_way_chart(table: MeasureTable) -> go.Figure:
@@ -293,6 +340,8 @@ def index_chart(table: MeasureTable) -> go.Figure:
 def chart_for(table: MeasureTable) -> go.Figure:
     """The figure that suits the table: index, heatmap (two breakdowns) or group chart."""
     table = _require(table)
+    if "year" in table.request.by:
+        return trend_chart(table)
     if table.request.measure in _INDEX_MEASURES:
         return index_chart(table)
     if len(dimension_columns(table)) == 2:

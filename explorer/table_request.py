@@ -5,6 +5,7 @@ anything that does not validate against the catalog is rejected with a one-line 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -40,7 +41,8 @@ class TableRequest:
     def describe(self, catalog: Catalog) -> str:
         """One line saying what the table shows."""
         outcome = catalog.outcome(self.outcome).label
-        by = ", ".join(catalog.dimension(code).label.lower() for code in self.by) or "all people"
+        by = ", ".join(catalog.dimensions[code].label.lower() if code in catalog.dimensions
+                       else code.replace("_", " ") for code in self.by) or "all people"
         return (f"{outcome}: {MEASURES[self.measure].lower()}, by {by}, "
                 f"{self.period[0]} to {self.period[1]}")
 
@@ -114,3 +116,14 @@ def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: list[s
     return TableRequest(dataset=catalog.code, outcome=outcome, measure=measure, by=by,
                         where=resolved_where, period=(max(first, chosen.first_year), last),
                         audience=audience)
+
+
+TREND_MEASURES = ("count", "crude_rate", "asmr")
+
+
+def trend_request(request: TableRequest) -> TableRequest:
+    """The same view by calendar year for its first breakdown dimension (the Explore page's
+    trend chart). Ratio and index measures trend as age-standardised rates."""
+    measure = request.measure if request.measure in TREND_MEASURES else "asmr"
+    by = (request.by[0], "year") if request.by else ("year",)
+    return dataclasses.replace(request, measure=measure, by=by)

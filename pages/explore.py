@@ -89,6 +89,8 @@ try:
     request = view.request(catalog, AUDIENCE)
     table = measure_table_for(request)
     figure = chart_for(table)
+    trend = measure_table_for(request, trend=True)
+    trend_figure = chart_for(trend)
     policy = load_policy(catalog.sdc_policies[AUDIENCE])
     download = csv_download(table, catalog)
 except ExplorerError as error:
@@ -108,6 +110,13 @@ st.subheader(table.title)
 st.plotly_chart(figure)
 st.dataframe(table.frame, hide_index=True)
 st.caption(f"Unit: {table.unit}. " + (table.legend or "No cells are hidden or marked."))
+
+st.subheader("Trend by calendar year")
+st.caption("The same outcome by year of death for the first breakdown, protected as one table "
+           "(groups x years with their totals), so some years may be hidden to protect others.")
+st.plotly_chart(trend_figure, key="explore_trend_chart")
+with st.expander("Trend table"):
+    st.dataframe(trend.frame, hide_index=True)
 
 with st.expander("How this was calculated"):
     chosen_outcome = catalog.outcome(request.outcome)

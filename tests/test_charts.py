@@ -321,3 +321,42 @@ def test_leak_checks_ran_within_budget():
     if len(_timings) < 8:
         pytest.skip("the leak tests did not all run in this session")
     assert sum(_timings.values()) < 120, _timings
+
+
+def test_trend_chart_keeps_hidden_years_as_labelled_gaps(census_catalog, default_database):
+    """Trend tables (group x calendar year) are protected as one table; hidden years are gaps
+    with their marker, and no hidden cell's true count appears anywhere in the figure."""
+    import json as _json
+
+    from explorer.charts import chart_for, trend_chart
+    from explorer.db.connection import open_database
+    from explorer.table_request import trend_request, validate_request
+    from explorer.tables import build_table, protected_table
+
+    with open_database(default_database) as database:
+        request = trend_request(validate_request(census_catalog, outcome="suicide", measure="count",
+                                                 by=["region"]))
+        table = build_table(request, census_catalog, database)
+        review = protected_table(request, census_catalog, database).unprotected_values_for_disclosure_review()
+    figure = chart_for(table)
+    assert figure.data and all(trace.type == "scatter" for trace in figure.data)
+    hidden = table.frame[table.frame["status"] != "shown"]
+    assert len(hidden) > 0 and hidden[["value", "events"]].isna().all().all()
+    shown_y = {float(y) for trace in figure.data for y in trace.y if y is not None and y == y}
+    shown_values = set(table.frame["value"].dropna().astype(float))
+    assert shown_y <= shown_values
+    secret = review[review["status"].str.startswith("suppressed") & (review["true_value"] >= 1)]
+    annotations = _json.dumps([a.text for a in figure.layout.annotations])
+    assert "[c] hidden" in annotations
+    assert len(secret) > 0
+    gaps = 0
+    for trace in figure.data:
+        for y, hover in zip(trace.y, trace.hovertext):
+            if y is None or y != y:  # a hidden or not-calculated year
+                gaps += 1
+                assert re.search(r"Value: \[", hover) and not re.search(r"Deaths: \d", hover), hover
+    assert gaps >= len(hidden[hidden["year"] != "All years"]) - 1
+    with pytest.raises(ValueError):
+        trend_chart(build_table(validate_request(census_catalog, outcome="suicide", measure="count",
+                                                 by=["sex"]), census_catalog,
+                                open_database(default_database)))

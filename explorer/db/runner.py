@@ -60,15 +60,16 @@ class QueryRunner:
     # --- public queries ----------------------------------------------------------------
 
     def breakdown(self, outcome: str, by: Sequence[str] = (), filters: Filters | None = None,
-                  period: tuple[int, int] | None = None) -> pd.DataFrame:
-        """Events and person-years by ``by`` dimensions and by age group.
+                  period: tuple[int, int] | None = None, by_year: bool = False) -> pd.DataFrame:
+        """Events and person-years by ``by`` dimensions and by age group (and by calendar year,
+        in the cohort's year column, when ``by_year``).
 
         Columns: one per dimension in ``by`` (integer category codes), the standard
         population's dimension (``age_group``), ``events`` and ``person_years``. Only
         non-empty cells are returned. ``period`` is (first, last) calendar year, inclusive;
         the default is the whole follow-up.
         """
-        return self._run_plan(self.plan_breakdown(outcome, by, filters, period))
+        return self._run_plan(self.plan_breakdown(outcome, by, filters, period, by_year))
 
     def persons_breakdown(self, outcome: str, by: Sequence[str] = (),
                           filters: Filters | None = None,
@@ -106,7 +107,7 @@ class QueryRunner:
 
     def plan_breakdown(self, outcome: str, by: Sequence[str] = (),
                        filters: Filters | None = None,
-                       period: tuple[int, int] | None = None) -> QueryPlan:
+                       period: tuple[int, int] | None = None, by_year: bool = False) -> QueryPlan:
         """Validate a breakdown request and return the plan :meth:`breakdown` runs."""
         chosen_outcome = self.catalog.outcome(outcome)
         tables = (self.catalog.cohort.persons_table, self.catalog.cohort.person_time_table)
@@ -123,13 +124,17 @@ class QueryRunner:
             **self._cohort_fragments(),
             "dimension_columns": self._select_list(dimensions, suffix=",\n    "),
             "age_group_column": ids.select_as(ids.column(age.table, age.column), ids.alias(age.code)),
+            "year_group_column": ids.join(
+                [ids.column(cohort.person_time_table, cohort.year_column)] if by_year else [], "",
+                suffix=",\n    "),
             "event_column": ids.column(cohort.person_time_table, chosen_outcome.event_column),
             "person_years_column": ids.column(cohort.person_time_table, chosen_outcome.denominator),
             "filter_conditions": conditions,
         }
         return QueryPlan("breakdown_events", fragments,
                          {"year_from": year_from, "year_to": year_to, **parameters},
-                         tuple(d.code for d in dimensions) + (age.code,))
+                         tuple(d.code for d in dimensions)
+                         + ((cohort.year_column,) if by_year else ()) + (age.code,))
 
     def plan_persons_breakdown(self, outcome: str, by: Sequence[str] = (),
                                filters: Filters | None = None,
