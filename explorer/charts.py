@@ -245,17 +245,19 @@ _LINE_COLOURS = [OKABE_ITO[name] for name in ("blue", "orange", "bluish_green", 
 
 def trend_chart(table: MeasureTable) -> go.Figure:
     """A line per group of the first breakdown over calendar years (the 'All years' margin is
-    left out; the group total is drawn in black). Hidden years are gaps, labelled with their
-    marker on a strip at the foot of the plot; hover text comes from shown columns only."""
+    left out; the group total is drawn in black, dotted). Hidden or not-calculated years are
+    gaps in the lines, marked by grey crosses on the axis whose hover text gives the marker;
+    hover text comes from shown columns only."""
     table = _require(table)
     if "year" not in table.request.by:
         raise ValueError("trend_chart needs a table broken down by year (explorer.table_request.trend_request)")
     frame = table.frame
     dims = [d for d in dimension_columns(table) if d != "year"]
     years = frame[frame["year"] != "All years"]
+    order = years["year"].drop_duplicates().tolist()
     groups = years[dims[0]].drop_duplicates().tolist() if dims else [None]
     fig = go.Figure()
-    gaps = []
+    gap_x, gap_hover = [], []
     for index, group in enumerate(groups):
         rows = years if group is None else years[years[dims[0]] == group]
         is_total = group == TOTAL_LABEL or group is None
@@ -272,12 +274,17 @@ def trend_chart(table: MeasureTable) -> go.Figure:
                                  line={"color": colour, "width": 3 if is_total else 2,
                                        "dash": "dot" if is_total else "solid"},
                                  error_y=error, connectgaps=False, hovertext=hover, hoverinfo="text"))
-        gaps += [{"text": f"{label}: {marker_text(row['marker'])}", "name": "gap", "x": row["year"],
-                  "xref": "x", "y": 0, "yref": "paper", "yanchor": "bottom", "showarrow": False,
-                  "textangle": -90, "font": {"color": colour, "size": 9}}
-                 for _, row in rows.iterrows() if _missing(row["value"]) and row["marker"]]
-    fig.update_layout(annotations=list(fig.layout.annotations) + gaps)
-    fig.update_xaxes(title="Calendar year of death", type="category")
+        missing = np.isnan(value)
+        gap_x += [year for year, gap in zip(rows["year"], missing) if gap]
+        gap_hover += [h for h, gap in zip(hover, missing) if gap]
+    if gap_x:
+        fig.add_trace(go.Scatter(x=gap_x, y=[0] * len(gap_x), mode="markers",
+                                 name="Year hidden or not available ([c], [x])",
+                                 marker={"symbol": "x-thin", "size": 9, "color": "#777777",
+                                         "line": {"width": 1.5, "color": "#777777"}},
+                                 hovertext=gap_hover, hoverinfo="text"))
+    fig.update_xaxes(title="Calendar year of death", type="category", categoryorder="array",
+                     categoryarray=order)
     fig.update_yaxes(title=table.unit, rangemode="tozero")
     return _finish(fig, table, height=460)
 

@@ -68,7 +68,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 2600}, accept_downloads=True)
     page = context.new_page()
     yield page
     context.close()
