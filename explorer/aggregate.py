@@ -48,12 +48,33 @@ def age_bands_for(catalog: Catalog, outcome: str) -> list[str]:
     return population.bands_from_age(catalog.outcome(outcome).min_age)
 
 
-def raw_table(request: TableRequest, catalog: Catalog, runner: QueryRunner) -> RawTable:
-    """The unprotected aggregate behind ``request``."""
+def raw_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
+              shared: pd.DataFrame | None = None) -> RawTable:
+    """The unprotected aggregate behind ``request``. ``shared`` (from ``shared_events_frame``
+    of a request whose breakdown includes this one's) saves running the query again."""
     dimensions = [catalog.dimension(code) for code in request.by if code != YEAR]
     if request.measure == "proportion":
         return _persons_table(request, catalog, runner, dimensions)
-    return _events_table(request, catalog, runner, dimensions)
+    return _events_table(request, catalog, runner, dimensions, shared)
+
+
+def _query_by(request: TableRequest, dimensions: list[Dimension]) -> list[str]:
+    adjust_sex = request.measure == "adjusted_rate_ratio" and SEX not in request.by
+    return [d.code for d in dimensions] + ([SEX] if adjust_sex else [])
+
+
+def shared_events_frame(request: TableRequest, catalog: Catalog, runner: QueryRunner) -> pd.DataFrame:
+    """One scan serving a view and its trend: events and person-years by the view's
+    breakdown, calendar year and age band (raw; only ``raw_table`` reads it)."""
+    dimensions = [catalog.dimension(code) for code in request.by if code != YEAR]
+    query_by = _query_by(request, dimensions)
+    filters = _filters(request, catalog)
+    age = catalog.standardisation_dimension
+    if filters.get(age.code) == ["__none__"]:
+        return pd.DataFrame(columns=[*query_by, catalog.cohort.year_column, age.code, "events",
+                                     "person_years", "record_key_sum"])
+    return runner.breakdown(request.outcome, query_by, filters=filters, period=request.period,
+                            by_year=True)
 
 
 def _filters(request: TableRequest, catalog: Catalog) -> dict[str, list[str]]:
@@ -67,14 +88,18 @@ def _filters(request: TableRequest, catalog: Catalog) -> dict[str, list[str]]:
 
 
 def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
-                  dimensions: list[Dimension]) -> RawTable:
+                  dimensions: list[Dimension], shared: pd.DataFrame | None = None) -> RawTable:
     age = catalog.standardisation_dimension
     adjust_sex = request.measure == "adjusted_rate_ratio" and SEX not in request.by
-    query_by = [d.code for d in dimensions] + ([SEX] if adjust_sex else [])
+    query_by = _query_by(request, dimensions)
     filters = _filters(request, catalog)
     trend = YEAR in request.by
     year_column = catalog.cohort.year_column
-    if filters.get(age.code) == ["__none__"]:
+    if shared is not None:
+        keys = list(dict.fromkeys([*query_by, *([year_column] if trend else []), age.code]))
+        frame = (shared.groupby(keys, as_index=False)[["events", "person_years", "record_key_sum"]]
+                 .sum() if len(shared) else shared[[*keys, "events", "person_years", "record_key_sum"]])
+    elif filters.get(age.code) == ["__none__"]:
         frame = pd.DataFrame(columns=[*query_by, year_column, age.code, "events", "person_years",
                                       "record_key_sum"])
     else:

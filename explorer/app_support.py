@@ -12,8 +12,8 @@ from explorer.db.connection import Database, open_database
 from explorer.errors import DatabaseMissingError
 from explorer.measure_table import MeasureTable
 from explorer.paths import default_database_path
-from explorer.table_request import trend_request, TableRequest, validate_request
-from explorer.tables import build_table, to_csv
+from explorer.table_request import TableRequest, validate_request
+from explorer.tables import build_table, build_view_tables, to_csv
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,28 +72,40 @@ def cached_measure_table(dataset: str, database_path: str, audience: str, outcom
     return build_table(request, catalog, _database_at(database_path, dataset))
 
 
-def measure_table_for(request: TableRequest, trend: bool = False) -> MeasureTable:
-    """The (cached) protected table for a validated request; with ``trend``, the same view by
-    calendar year for its first breakdown (explorer.table_request.trend_request)."""
+def measure_table_for(request: TableRequest) -> MeasureTable:
+    """The (cached) protected table for a validated request."""
     where = tuple(sorted((code, tuple(keys)) for code, keys in request.where.items()))
     path = default_database_path(request.dataset)
     if not path.is_file():
         raise DatabaseMissingError.for_dataset(request.dataset, path)
     fields = (request.dataset, str(path), request.audience, request.outcome, request.measure,
               tuple(request.by), where, tuple(request.period))
-    return cached_trend_table(*fields) if trend else cached_measure_table(*fields)
+    return cached_measure_table(*fields)
 
 
-@st.cache_data(show_spinner="Building the protected trend table...", max_entries=256)
-def cached_trend_table(dataset: str, database_path: str, audience: str, outcome: str,
+@st.cache_data(show_spinner="Building the protected tables...", max_entries=256)
+def cached_view_tables(dataset: str, database_path: str, audience: str, outcome: str,
                        measure: str, by: tuple[str, ...],
                        where: tuple[tuple[str, tuple[str, ...]], ...],
-                       period: tuple[int, int]) -> MeasureTable:
-    """As cached_measure_table, for the view's trend by calendar year (audience-keyed)."""
+                       period: tuple[int, int]) -> tuple[MeasureTable, MeasureTable]:
+    """The view's table and its trend by year from one database scan (audience-keyed, like
+    cached_measure_table; only protected tables are cached)."""
     catalog = load_catalog_for_app(dataset)
     request = validate_request(catalog, outcome=outcome, measure=measure, by=by,
                                where=dict(where), period=period, audience=audience)
-    return build_table(trend_request(request), catalog, _database_at(database_path, dataset))
+    return build_view_tables(request, catalog, _database_at(database_path, dataset))
+
+
+def view_tables_for(request: TableRequest) -> tuple[MeasureTable, MeasureTable]:
+    """The Explore page's (cached) protected view table and trend table."""
+    where = tuple(sorted((code, tuple(keys)) for code, keys in request.where.items()))
+    path = default_database_path(request.dataset)
+    if not path.is_file():
+        raise DatabaseMissingError.for_dataset(request.dataset, path)
+    return cached_view_tables(request.dataset, str(path), request.audience, request.outcome,
+                              request.measure, tuple(request.by), where, tuple(request.period))
+
+
 
 
 @st.cache_data(show_spinner="Protecting the linkage table...", max_entries=64)

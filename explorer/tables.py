@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 
-from explorer.aggregate import raw_table
+from explorer.aggregate import raw_table, shared_events_frame
 from explorer.catalog import Catalog
 from explorer.db.connection import Database
 from explorer.db.runner import QueryRunner
@@ -15,7 +15,7 @@ from explorer.measure_table import COLUMNS, MeasureTable, measure_table
 from explorer.sdc.policy import Policy, load_policy
 from explorer.sdc.protect import protect
 from explorer.sdc.protected_table import ProtectedTable
-from explorer.table_request import TableRequest
+from explorer.table_request import TableRequest, trend_request
 
 
 def policy_for(catalog: Catalog, audience: str) -> Policy:
@@ -36,6 +36,23 @@ def build_table(request: TableRequest, catalog: Catalog, database: Database,
     return measure_table(protected_table(request, catalog, database, policy), request, catalog)
 
 
+def build_view_tables(request: TableRequest, catalog: Catalog, database: Database,
+                      policy: Policy | None = None) -> tuple[MeasureTable, MeasureTable]:
+    """The Explore page's two tables, the view and its trend by calendar year, from one scan of
+    the database where the measures allow (each still protected as its own table)."""
+    trend = trend_request(request)
+    runner = QueryRunner(database, catalog)
+    policy = policy or policy_for(catalog, request.audience)
+    if request.measure == "proportion":
+        return build_table(request, catalog, database, policy), build_table(trend, catalog, database, policy)
+    shared = shared_events_frame(request, catalog, runner)
+    tables = []
+    for each in (request, trend):
+        protected = protect(raw_table(each, catalog, runner, shared), policy)
+        tables.append(measure_table(protected, each, catalog))
+    return tables[0], tables[1]
+
+
 def to_csv(table: MeasureTable) -> str:
     """CSV of exactly the protected table: breakdown columns (labels), then COLUMNS."""
     return table.frame.to_csv(index=False, float_format="%.10g")
@@ -50,4 +67,4 @@ def to_json(table: MeasureTable) -> str:
                        "columns": list(table.frame.columns), "rows": rows}, indent=2, default=str)
 
 
-__all__ = ["COLUMNS", "build_table", "policy_for", "protected_table", "to_csv", "to_json"]
+__all__ = ["COLUMNS", "build_table", "build_view_tables", "policy_for", "protected_table", "to_csv", "to_json"]

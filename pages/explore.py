@@ -5,7 +5,7 @@ in explorer/. The view is bound to the URL (explorer.view_state) so it can be sh
 import streamlit as st
 
 from explorer.app_support import (csv_download, hidden_cell_summary, load_catalog_for_app,
-                                  measure_table_for, require_router)
+                                  require_router, view_tables_for)
 from explorer.charts import chart_for
 from explorer.errors import ExplorerError
 from explorer.sdc.policy import load_policy
@@ -87,9 +87,8 @@ view = ExploreView(outcome=outcome, measure=measure, by=by, where=where, period=
 # --- build everything before showing any of it ------------------------------------------------
 try:
     request = view.request(catalog, AUDIENCE)
-    table = measure_table_for(request)
+    table, trend = view_tables_for(request)
     figure = chart_for(table)
-    trend = measure_table_for(request, trend=True)
     trend_figure = chart_for(trend)
     policy = load_policy(catalog.sdc_policies[AUDIENCE])
     download = csv_download(table, catalog)

@@ -159,3 +159,22 @@ def test_cli_missing_database_says_how_to_build_it(tmp_path):
                   "--by", "sex", env=env)
     assert result.returncode == 2
     assert "python -m explorer build-data --dataset census_mortality" in result.stderr
+
+
+@pytest.mark.parametrize("request_fields", [
+    {"measure": "asmr", "by": ["ethnicity", "age_group"]},
+    {"measure": "adjusted_rate_ratio", "by": ["disability"]},
+    {"measure": "count", "by": ["region"], "where": {"sex": ("female",)}},
+    {"measure": "sii", "by": ["deprivation_quintile"]},
+    {"measure": "proportion", "by": ["sex"]},
+])
+def test_view_tables_from_one_scan_equal_separate_builds(census_catalog, database, request_fields):
+    """The Explore page builds its view and trend tables from one query; they must equal the
+    tables built one by one."""
+    from explorer.table_request import trend_request
+    from explorer.tables import build_view_tables
+
+    request = validate_request(census_catalog, outcome="suicide", **request_fields)
+    view, trend = build_view_tables(request, census_catalog, database)
+    pd.testing.assert_frame_equal(view.frame, build_table(request, census_catalog, database).frame)
+    pd.testing.assert_frame_equal(trend.frame, build_table(trend_request(request), census_catalog, database).frame)
