@@ -71,8 +71,7 @@ def shared_events_frame(request: TableRequest, catalog: Catalog, runner: QueryRu
     filters = _filters(request, catalog)
     age = catalog.standardisation_dimension
     if filters.get(age.code) == ["__none__"]:
-        return pd.DataFrame(columns=[*query_by, catalog.cohort.year_column, age.code, "events",
-                                     "person_years", "record_key_sum"])
+        return _empty_events_frame([*query_by, catalog.cohort.year_column, age.code])
     return runner.breakdown(request.outcome, query_by, filters=filters, period=request.period,
                             by_year=True)
 
@@ -85,6 +84,11 @@ def _filters(request: TableRequest, catalog: Catalog) -> dict[str, list[str]]:
         chosen = filters.get(age.code)
         filters[age.code] = [b for b in bands if chosen is None or b in chosen] or ["__none__"]
     return filters
+
+
+def _empty_events_frame(keys: list[str]) -> pd.DataFrame:
+    """A breakdown with no rows (the outcome's age range and the age filter do not meet)."""
+    return pd.DataFrame(columns=[*keys, "events", "person_years", "record_key_sum"])
 
 
 def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
@@ -100,8 +104,7 @@ def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
         frame = (shared.groupby(keys, as_index=False)[["events", "person_years", "record_key_sum"]]
                  .sum() if len(shared) else shared[[*keys, "events", "person_years", "record_key_sum"]])
     elif filters.get(age.code) == ["__none__"]:
-        frame = pd.DataFrame(columns=[*query_by, year_column, age.code, "events", "person_years",
-                                      "record_key_sum"])
+        frame = _empty_events_frame([*query_by, year_column, age.code])
     else:
         frame = runner.breakdown(request.outcome, query_by, filters=filters, period=request.period,
                                  by_year=trend)

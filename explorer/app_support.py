@@ -72,15 +72,20 @@ def cached_measure_table(dataset: str, database_path: str, audience: str, outcom
     return build_table(request, catalog, _database_at(database_path, dataset))
 
 
-def measure_table_for(request: TableRequest) -> MeasureTable:
-    """The (cached) protected table for a validated request."""
+def _cache_key(request: TableRequest) -> tuple:
+    """The cached builders' arguments for a request: plain strings and tuples, the database
+    path included; DatabaseMissingError (never cached) when the file is absent."""
     where = tuple(sorted((code, tuple(keys)) for code, keys in request.where.items()))
     path = default_database_path(request.dataset)
     if not path.is_file():
         raise DatabaseMissingError.for_dataset(request.dataset, path)
-    fields = (request.dataset, str(path), request.audience, request.outcome, request.measure,
-              tuple(request.by), where, tuple(request.period))
-    return cached_measure_table(*fields)
+    return (request.dataset, str(path), request.audience, request.outcome, request.measure,
+            tuple(request.by), where, tuple(request.period))
+
+
+def measure_table_for(request: TableRequest) -> MeasureTable:
+    """The (cached) protected table for a validated request."""
+    return cached_measure_table(*_cache_key(request))
 
 
 @st.cache_data(show_spinner="Building the protected tables...", max_entries=256)
@@ -98,12 +103,7 @@ def cached_view_tables(dataset: str, database_path: str, audience: str, outcome:
 
 def view_tables_for(request: TableRequest) -> tuple[MeasureTable, MeasureTable]:
     """The Explore page's (cached) protected view table and trend table."""
-    where = tuple(sorted((code, tuple(keys)) for code, keys in request.where.items()))
-    path = default_database_path(request.dataset)
-    if not path.is_file():
-        raise DatabaseMissingError.for_dataset(request.dataset, path)
-    return cached_view_tables(request.dataset, str(path), request.audience, request.outcome,
-                              request.measure, tuple(request.by), where, tuple(request.period))
+    return cached_view_tables(*_cache_key(request))
 
 
 

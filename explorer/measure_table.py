@@ -26,7 +26,6 @@ from explorer.measures.regression import poisson_rate_ratios
 from explorer.measures.standardisation import directly_standardised_rate
 from explorer.sdc.protected_table import ProtectedTable
 from explorer.sdc.status import Marker, marker_legend
-from explorer.sdc.structure import TOTAL
 from explorer.table_request import MEASURES, TableRequest
 
 COLUMNS = ["value", "lower", "upper", "events", "denominator", "status", "marker", "rule"]
@@ -64,7 +63,7 @@ def measure_table(protected: ProtectedTable, request: TableRequest, catalog: Cat
 # --- shared pieces --------------------------------------------------------------------------
 
 def _base(cells: pd.DataFrame, request: TableRequest, denominator: str) -> pd.DataFrame:
-    frame = pd.DataFrame({code: cells[f"{code}_label"] for code in _dims(cells, request)})
+    frame = pd.DataFrame({code: cells[f"{code}_label"] for code in _dims(request)})
     frame["value"] = np.nan
     frame["lower"] = np.nan
     frame["upper"] = np.nan
@@ -76,7 +75,7 @@ def _base(cells: pd.DataFrame, request: TableRequest, denominator: str) -> pd.Da
     return frame
 
 
-def _dims(cells: pd.DataFrame, request: TableRequest) -> list[str]:
+def _dims(request: TableRequest) -> list[str]:
     return list(request.by) if request.by else ["all"]
 
 
