@@ -60,7 +60,7 @@ def _fail(source: Path, path: Sequence[str | int], message: str) -> CatalogError
 
 # --- pass 1: YAML -----------------------------------------------------------------------
 
-class _StrictSafeLoader(yaml.SafeLoader):
+class _StrictSafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present
     """SafeLoader that rejects a key repeated in one mapping (PyYAML keeps the last)."""
 
 
@@ -370,9 +370,30 @@ def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:
     )
 
 
+_LOADED: dict[tuple[str, int, int], Catalog] = {}
+
+
 def load_catalog_file(path: str | Path) -> Catalog:
-    """Load and fully validate one catalog file; CatalogError on any problem."""
+    """Load and fully validate one catalog file; CatalogError on any problem.
+
+    A file already loaded, unchanged since (same modification time and size), is not parsed
+    again: the app's charts and pages ask for the catalog on every rerun, and parsing and
+    validating it takes ~0.2 s. The Catalog is frozen, so sharing it is safe."""
     source = Path(path)
+    try:
+        stat = source.stat()
+        key = (str(source.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    catalog = _load_catalog_file(source)
+    if key is not None:
+        _LOADED[key] = catalog
+    return catalog
+
+
+def _load_catalog_file(source: Path) -> Catalog:
     document = _read_yaml(source)
     _validate_schema(source, document)
     try:
