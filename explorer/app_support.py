@@ -13,7 +13,8 @@ from explorer.errors import DatabaseMissingError
 from explorer.measure_table import MeasureTable
 from explorer.paths import default_database_path
 from explorer.table_request import TableRequest, validate_request
-from explorer.tables import build_table, build_view_tables, to_csv
+from explorer.downloads import csv_download, xlsx_download  # noqa: F401 - pages import them from here
+from explorer.tables import build_table, build_view_tables
 
 
 @st.cache_resource(show_spinner=False)
@@ -155,18 +156,6 @@ def hidden_cell_summary(table: MeasureTable, threshold: int | None = None) -> li
         why = _RULE_WORDS.get(rule, rule or "policy rule")
         lines.append(f"{count} {'cell' if count == 1 else 'cells'} marked {marker}: {why}")
     return lines
-
-
-def csv_download(table: MeasureTable, catalog: Catalog) -> str:
-    """The protected table as CSV under a '#' notes header (title, policy, legend, source)."""
-    header = [f"# {table.title}",
-              f"# Unit: {table.unit}",
-              f"# Disclosure control policy: {table.policy}",
-              f"# Legend: {table.legend or 'no markers used'}",
-              f"# Source: {catalog.title}, dataset version {catalog.version}"]
-    header += [f"# Note: {note}" for note in table.notes]
-    lines = [line.replace("\n", " ").replace("\r", " ") for line in header]
-    return "\n".join(lines) + "\n" + to_csv(table)
 
 
 def require_router() -> None:
