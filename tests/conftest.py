@@ -73,6 +73,10 @@ def _tiny_tables() -> dict[str, pd.DataFrame]:
             row = {"person_id": pid, "year": year, "age_group": age_group,
                    "person_years": years, "died": int(cause is not None)}
             row.update({flag: int(cause == c) for c, flag in _CAUSE_FLAGS.items()})
+            # cohort.person_columns_in_person_time: the person's attributes on each segment
+            row.update({column: value for column, value in persons[-1].items()
+                        if column not in ("person_id", "birth_date", "age_at_census",
+                                          "age_group_census")}, linked=linked)
             person_time.append(row)
             if cause is not None:
                 deaths.append({"person_id": pid, "date_of_death": datetime.date(year, 6, 1),

@@ -196,6 +196,14 @@ MALFORMED_CASES = {
     "unknown sdc policy": (
         lambda d: d["sdc"]["policies"].update(press="press"),
         "sdc.policies", "'press' is not one of: public, official, statistician"),
+    "person column not repeated in person_time": (
+        lambda d: d["tables"]["person_time"]["columns"].pop("religion"),
+        "cohort.person_columns_in_person_time",
+        "table 'person_time' must repeat column 'religion' of table 'persons' as UTINYINT (missing)"),
+    "person column repeated with another type": (
+        lambda d: _set(d, ["tables", "person_time", "columns", "linked", "type"], "UTINYINT"),
+        "cohort.person_columns_in_person_time",
+        "must repeat column 'linked' of table 'linkage' as BOOLEAN (type UTINYINT)"),
     "cohort table not declared": (
         lambda d: _set(d, ["cohort", "linkage_table"], "links"),
         "cohort.linkage_table", "table 'links' is not declared"),

@@ -29,6 +29,12 @@ HMD = {40: (145, 86, 147, 90), 50: (303, 214, 335, 213), 60: (803, 533, 732, 483
        70: (2131, 1346, 1782, 1219), 80: (5790, 4086, 5382, 3822), 90: (18331, 13994, 17102, 13651)}
 
 
+# person_time's own columns: the table also repeats each person's attributes (catalog:
+# cohort.person_columns_in_person_time); these checks read them from persons by joining.
+PERSON_TIME = ("(SELECT person_id, year, age_group, person_years, died, died_suicide, died_covid19, "
+               "died_circulatory, died_cancer FROM person_time)")
+
+
 @pytest.fixture(scope="module")
 def db(default_database):
     with duckdb.connect(str(default_database), read_only=True) as connection:
@@ -46,7 +52,7 @@ def suicide_smr_by(db, column: str, min_age: int = 18, max_age: int = 74, sex: i
     rows = db.execute(f"""
         WITH pt AS (
             SELECT {column} AS category, p.sex, t.age_group, t.person_years, t.died_suicide
-            FROM person_time AS t JOIN persons AS p USING (person_id)
+            FROM {PERSON_TIME} AS t JOIN persons AS p USING (person_id)
             WHERE p.age_at_census BETWEEN {int(min_age)} AND {int(max_age)} {sex_filter}
         ),
         reference AS (
@@ -95,7 +101,7 @@ def hmd_rate(age: float, sex: int) -> float:
 @pytest.mark.parametrize("age_group, mid_age", [(9, 42.5), (13, 62.5), (17, 82.5)])
 def test_all_cause_rates_within_25_percent_of_hmd(db, sex, age_group, mid_age):
     """All-cause rate 2012-2019 at ages 40-44, 60-64, 80-84 within +-25% of HMD (band midpoint)."""
-    rate = scalar(db, """SELECT sum(t.died) / sum(t.person_years) FROM person_time t JOIN persons p USING (person_id)
+    rate = scalar(db, f"""SELECT sum(t.died) / sum(t.person_years) FROM {PERSON_TIME} t JOIN persons p USING (person_id)
                          WHERE p.sex = $sex AND t.age_group = $age_group AND t.year BETWEEN 2012 AND 2019""",
                   sex=sex, age_group=age_group)
     expected = hmd_rate(mid_age, sex)
@@ -110,7 +116,7 @@ def test_deaths_per_year_near_0_9_percent(db):
 
 def suicide_rate(db, where: str = "TRUE") -> float:
     return scalar(db, f"""SELECT 1e5 * sum(died_suicide) / sum(person_years)
-                          FROM person_time t JOIN persons p USING (person_id)
+                          FROM {PERSON_TIME} t JOIN persons p USING (person_id)
                           WHERE t.age_group >= 3 AND {where}""")
 
 
@@ -126,8 +132,8 @@ def test_suicide_male_female_ratio_2_5_to_3_8(db):
 
 def test_male_suicide_peaks_at_ages_40_to_54(db):
     """Highest male age-specific suicide rate (ages 10+) in a band within 40-54 (codes 9-11)."""
-    rows = db.execute("""SELECT t.age_group, sum(died_suicide) / sum(person_years) AS rate
-                         FROM person_time t JOIN persons p USING (person_id)
+    rows = db.execute(f"""SELECT t.age_group, sum(died_suicide) / sum(person_years) AS rate
+                         FROM {PERSON_TIME} t JOIN persons p USING (person_id)
                          WHERE p.sex = 1 AND t.age_group >= 3 GROUP BY 1 ORDER BY rate DESC""").fetchall()
     assert rows[0][0] in (9, 10, 11), rows[:3]
 
@@ -182,9 +188,9 @@ def test_covid_deaths_only_in_2020_and_2021(db):
 
 def test_covid_black_and_asian_above_white_age_sex_adjusted(db):
     """COVID-19 SMR (sex x age adjusted, 2020-2021) for Black and Asian at least 1.3x White."""
-    rows = db.execute("""
+    rows = db.execute(f"""
         WITH pt AS (SELECT p.ethnicity, p.sex, t.age_group, t.person_years, t.died_covid19
-                    FROM person_time t JOIN persons p USING (person_id) WHERE t.year >= 2020),
+                    FROM {PERSON_TIME} t JOIN persons p USING (person_id) WHERE t.year >= 2020),
         reference AS (SELECT sex, age_group, sum(died_covid19) / sum(person_years) AS rate FROM pt GROUP BY ALL)
         SELECT ethnicity, sum(died_covid19) / sum(person_years * rate) FROM pt JOIN reference USING (sex, age_group)
         GROUP BY ethnicity""").fetchall()

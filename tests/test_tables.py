@@ -58,8 +58,8 @@ def test_crude_rate_equals_an_independent_sql_computation(census_catalog, databa
     frame = table(census_catalog, database, outcome="suicide", measure="crude_rate", by=["sex"])
     with duckdb.connect(str(default_database), read_only=True) as con:
         events, person_years = con.execute(
-            "SELECT sum(died_suicide), sum(person_years) FROM person_time JOIN persons USING (person_id) "
-            "WHERE sex = 1 AND age_group >= 3").fetchone()
+            "SELECT sum(t.died_suicide), sum(t.person_years) FROM person_time t JOIN persons p USING (person_id) "
+            "WHERE p.sex = 1 AND t.age_group >= 3").fetchone()
     assert row(frame, "sex", "Male")["value"] == pytest.approx(events / person_years * 1e5, abs=0.005)
     assert row(frame, "sex", "Male")["events"] == events
 

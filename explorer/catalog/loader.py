@@ -199,6 +199,27 @@ def _build_cohort(raw: dict[str, Any], tables: dict[str, Table]) -> Cohort:
     return cohort
 
 
+def _check_person_columns_in_person_time(cohort: Cohort, tables: dict[str, Table],
+                                         dimensions: dict[str, Dimension]) -> None:
+    """With ``person_columns_in_person_time``, the person-time table must repeat every
+    persons-table dimension column, the record key and the cohort filter column, same types."""
+    if not cohort.person_columns_in_person_time:
+        return
+    wanted = [(cohort.persons_table, d.column) for d in dimensions.values()
+              if d.table == cohort.persons_table]
+    wanted += [(cohort.persons_table, cohort.record_key_column),
+               (cohort.linkage_table, cohort.cohort_filter_column)]
+    person_time = tables[cohort.person_time_table]
+    for table, column in dict.fromkeys(wanted):
+        source_type = tables[table].columns[column].type
+        copy = person_time.columns.get(column)
+        if copy is None or copy.type != source_type:
+            found = "missing" if copy is None else f"type {copy.type}"
+            raise _Problem(["cohort", "person_columns_in_person_time"],
+                           f"table {person_time.name!r} must repeat column {column!r} of table "
+                           f"{table!r} as {source_type} ({found})")
+
+
 def _build_categories(code: str, raw: list[dict[str, Any]]) -> tuple[Category, ...]:
     seen_codes: dict[int, int] = {}
     seen_keys: dict[str, int] = {}
@@ -344,6 +365,7 @@ def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:
     raw_dimensions = document["dimensions"]
     dimensions = {code: _build_dimension(code, raw, tables, raw_dimensions)
                   for code, raw in raw_dimensions.items()}
+    _check_person_columns_in_person_time(cohort, tables, dimensions)
     outcomes = {code: _build_outcome(code, raw, tables, cohort, follow_up)
                 for code, raw in document["outcomes"].items()}
     zeros = []

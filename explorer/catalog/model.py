@@ -273,6 +273,10 @@ class Cohort:
     cohort_filter_column: str
     year_column: str
     record_key_column: str
+    person_columns_in_person_time: bool = False
+    """True when the person-time table repeats, for its person, every persons-table dimension
+    column, the record key and the cohort filter column (same names and types), so a breakdown
+    reads one table without joins (DESIGN.md, Scale)."""
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,10 @@ _COHORT = _record(
         "cohort_filter_column": _IDENTIFIER,
         "year_column": _IDENTIFIER,
         "record_key_column": _IDENTIFIER,
-    }
+        "person_columns_in_person_time": {"type": "boolean"},
+    },
+    required=["persons_table", "person_time_table", "linkage_table", "join_key",
+              "cohort_filter_column", "year_column", "record_key_column"],
 )
 
 _STANDARD_POPULATION = _record(

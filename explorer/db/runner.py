@@ -29,6 +29,7 @@ MAX_BREAKDOWN_DIMENSIONS = 3
 
 QUERY_PARAMETERS: dict[str, frozenset[str]] = {
     "breakdown_events": frozenset({"year_from", "year_to"}),
+    "breakdown_events_one_table": frozenset({"year_from", "year_to"}),
     "breakdown_persons": frozenset({"year_from", "year_to"}),
     "linkage_rates": frozenset(),
     "schema_columns": frozenset(),
@@ -118,11 +119,13 @@ class QueryRunner:
                              f"person-time table; cannot age-standardise")
         dimensions = [d for d in dimensions if d.code != age.code]
         year_from, year_to = self._period(period)
-        conditions, parameters = self._filters(filters, tables)
         ids, cohort = self._identifiers, self.catalog.cohort
+        # With person columns repeated in person_time, every column is read from that one table.
+        one_table = cohort.person_time_table if cohort.person_columns_in_person_time else None
+        conditions, parameters = self._filters(filters, tables, one_table)
         fragments = {
             **self._cohort_fragments(),
-            "dimension_columns": self._select_list(dimensions, suffix=",\n    "),
+            "dimension_columns": self._select_list(dimensions, suffix=",\n    ", table=one_table),
             "age_group_column": ids.select_as(ids.column(age.table, age.column), ids.alias(age.code)),
             "year_group_column": ids.join(
                 [ids.column(cohort.person_time_table, cohort.year_column)] if by_year else [], "",
@@ -131,7 +134,10 @@ class QueryRunner:
             "person_years_column": ids.column(cohort.person_time_table, chosen_outcome.denominator),
             "filter_conditions": conditions,
         }
-        return QueryPlan("breakdown_events", fragments,
+        if one_table:
+            fragments["cohort_filter_column"] = ids.column(one_table, cohort.cohort_filter_column)
+            fragments["record_key_column"] = ids.column(one_table, cohort.record_key_column)
+        return QueryPlan("breakdown_events_one_table" if one_table else "breakdown_events", fragments,
                          {"year_from": year_from, "year_to": year_to, **parameters},
                          tuple(d.code for d in dimensions)
                          + ((cohort.year_column,) if by_year else ()) + (age.code,))
@@ -199,9 +205,10 @@ class QueryRunner:
                              f"years {first} to {last}")
         return year_from, year_to
 
-    def _filters(self, filters: Filters | None,
-                 tables: tuple[str, ...]) -> tuple[SqlFragment, dict[str, object]]:
-        """The ``{filter_conditions}`` fragment and its bound category-code lists."""
+    def _filters(self, filters: Filters | None, tables: tuple[str, ...],
+                 one_table: str | None = None) -> tuple[SqlFragment, dict[str, object]]:
+        """The ``{filter_conditions}`` fragment and its bound category-code lists (columns read
+        from ``one_table`` when given, else from each dimension's own table)."""
         if filters is None:
             filters = {}
         if not isinstance(filters, Mapping):
@@ -218,16 +225,17 @@ class QueryRunner:
                                  f"got {values!r}")
             codes = sorted({dimension.resolve(value).code for value in values})
             name = f"filter_{index}"
-            conditions.append(ids.any_of(ids.column(dimension.table, dimension.column),
+            conditions.append(ids.any_of(ids.column(one_table or dimension.table, dimension.column),
                                          ids.parameter(name)))
             parameters[name] = codes
         return ids.join(conditions, "\n  ", prefix="AND "), parameters
 
     # --- SQL building and running ------------------------------------------------------
 
-    def _select_list(self, dimensions: list[Dimension], suffix: str = "") -> SqlFragment:
+    def _select_list(self, dimensions: list[Dimension], suffix: str = "",
+                     table: str | None = None) -> SqlFragment:
         ids = self._identifiers
-        columns = [ids.select_as(ids.column(d.table, d.column), ids.alias(d.code))
+        columns = [ids.select_as(ids.column(table or d.table, d.column), ids.alias(d.code))
                    for d in dimensions]
         return ids.join(columns, "", suffix=suffix) if suffix else ids.join(columns, ", ")
 

@@ -44,5 +44,20 @@ CREATE TABLE person_time (
     died_suicide UTINYINT,
     died_covid19 UTINYINT,
     died_circulatory UTINYINT,
-    died_cancer UTINYINT
+    died_cancer UTINYINT,
+    linked BOOLEAN,
+    sex UTINYINT,
+    ethnicity UTINYINT,
+    ethnicity_detailed UTINYINT,
+    religion UTINYINT,
+    disability UTINYINT,
+    partnership UTINYINT,
+    nssec UTINYINT,
+    qualification UTINYINT,
+    economic_activity UTINYINT,
+    tenure UTINYINT,
+    region UTINYINT,
+    deprivation_quintile UTINYINT,
+    armed_forces UTINYINT,
+    record_key UTINYINT
 );

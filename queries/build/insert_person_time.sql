@@ -3,6 +3,9 @@
 -- inclusive, so a segment is the half-open interval [segment_start, segment_end) in days.
 -- Each calendar year is split at most once: at the birthday on which the attained 5-year age
 -- group changes (ages 5, 10, ..., 90; 90+ is the last group).
+-- Each segment repeats its person's attributes (linked flag, dimension columns, record key; in
+-- the order of CREATE TABLE person_time) so breakdowns need no join (catalog:
+-- cohort.person_columns_in_person_time).
 -- Parameters: $first_person_id, $last_person_id (the chunk's range, to read its deaths).
 INSERT INTO person_time
 WITH cohort AS (
@@ -11,6 +14,15 @@ WITH cohort AS (
         synth_birth_date(p.age_at_census, p.days_since_birthday) AS birth_date,
         d.date_of_death,
         d.cause_group,
+        struct_pack(
+            linked := l.linked, sex := p.sex, ethnicity := p.ethnicity,
+            ethnicity_detailed := p.ethnicity_detailed, religion := p.religion,
+            disability := p.disability, partnership := p.partnership, nssec := p.nssec,
+            qualification := p.qualification, economic_activity := p.economic_activity,
+            tenure := p.tenure, region := p.region,
+            deprivation_quintile := p.deprivation_quintile, armed_forces := p.armed_forces,
+            record_key := p.record_key
+        ) AS attributes,
         CAST(COALESCE(d.date_of_death, DATE '2021-12-31') + 1 AS DATE) AS exit_exclusive
     FROM chunk_persons AS p
     JOIN chunk_linkage AS l USING (person_id)
@@ -47,6 +59,7 @@ segments AS (
         f.year,
         f.date_of_death,
         f.cause_group,
+        f.attributes,
         CASE WHEN part.part = 0 THEN f.year_start ELSE f.birthday END AS segment_start,
         CASE WHEN part.part = 0 AND f.split_at_birthday THEN f.birthday ELSE f.year_end END
             AS segment_end,
@@ -77,5 +90,6 @@ SELECT
     CAST(death_here AND cause_group = 1 AS UTINYINT) AS died_suicide,
     CAST(death_here AND cause_group = 2 AS UTINYINT) AS died_covid19,
     CAST(death_here AND cause_group = 3 AS UTINYINT) AS died_circulatory,
-    CAST(death_here AND cause_group = 4 AS UTINYINT) AS died_cancer
+    CAST(death_here AND cause_group = 4 AS UTINYINT) AS died_cancer,
+    attributes.*
 FROM with_event;
