@@ -12,6 +12,7 @@ from explorer.db.connection import Database, open_database
 from explorer.errors import DatabaseMissingError
 from explorer.measure_table import MeasureTable
 from explorer.paths import default_database_path
+from explorer.review import ReviewTable, review_policy, review_view_tables
 from explorer.table_request import TableRequest, validate_request
 from explorer.downloads import csv_download, xlsx_download  # noqa: F401 - pages import them from here
 from explorer.tables import build_table, build_view_tables
@@ -107,6 +108,31 @@ def view_tables_for(request: TableRequest) -> tuple[MeasureTable, MeasureTable]:
     return cached_view_tables(*_cache_key(request))
 
 
+
+
+# --- Review page (statisticians only): tables WITH TRUE VALUES --------------------------------
+
+@st.cache_data(show_spinner="Building the review tables...", max_entries=32)
+def _cached_review_tables(dataset: str, database_path: str, audience: str, outcome: str,
+                          measure: str, by: tuple[str, ...],
+                          where: tuple[tuple[str, tuple[str, ...]], ...], period: tuple[int, int],
+                          policy_choice: str, threshold: int | None) -> tuple[ReviewTable, ReviewTable]:
+    """The view's and trend's ReviewTables (true values inside). A cache of its own, keyed by
+    the review's policy choice: no other page's builder can hit it, and only pages/review.py
+    (which refuses every role but statistician) calls ``review_tables_for``."""
+    catalog = load_catalog_for_app(dataset)
+    request = validate_request(catalog, outcome=outcome, measure=measure, by=by,
+                               where=dict(where), period=period, audience=audience)
+    policy = review_policy(catalog, policy_choice, threshold)
+    return review_view_tables(request, catalog, _database_at(database_path, dataset), policy)
+
+
+def review_tables_for(request: TableRequest, policy_choice: str,
+                      threshold: int | None) -> tuple[ReviewTable, ReviewTable]:
+    """The (cached) review of a view and its trend under the chosen policy (``custom``: the
+    official policy with ``threshold``). Statistician review page only."""
+    return _cached_review_tables(*_cache_key(request), policy_choice,
+                                 int(threshold) if policy_choice == "custom" else None)
 
 
 @st.cache_data(show_spinner="Protecting the linkage table...", max_entries=64)

@@ -24,6 +24,10 @@ MEASURES: dict[str, str] = {
 }
 SINGLE_DIMENSION_MEASURES = {"rate_ratio", "adjusted_rate_ratio", "sii", "rii"}
 ORDERED_MEASURES = {"sii", "rii"}
+AGE_ADJUSTED_MEASURES = {"asmr", "rate_ratio", "adjusted_rate_ratio", "sii", "rii"}
+"""Measures that standardise or adjust for the standard population's dimension (age group), so
+they cannot also be broken down by it: within one age band an ASMR is only that band's rate
+times its standard weight (ONS publishes age-specific rates by age instead)."""
 MAX_DIMENSIONS = 3
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*$")
 
@@ -91,6 +95,10 @@ def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: list[s
         ordered = [code for code, d in catalog.dimensions.items() if d.ordered]
         raise QueryError(f"measure {measure!r} needs an ordered dimension; {by[0]!r} is not "
                          f"(ordered: {', '.join(ordered)})")
+    age = catalog.standard_population.dimension
+    if measure in AGE_ADJUSTED_MEASURES and age in by:
+        raise QueryError(f"measure {measure!r} is adjusted for {catalog.dimension(age).label.lower()}, "
+                         f"so it cannot be broken down by it; choose crude_rate for age-specific rates")
     if measure == "proportion":
         persons_table = catalog.cohort.persons_table
         for code in by:

@@ -36,21 +36,29 @@ def build_table(request: TableRequest, catalog: Catalog, database: Database,
     return measure_table(protected_table(request, catalog, database, policy), request, catalog)
 
 
+def protected_view_tables(request: TableRequest, catalog: Catalog, database: Database,
+                          policy: Policy | None = None) -> tuple[ProtectedTable, ProtectedTable]:
+    """The ProtectedTables behind the Explore page's view and its trend by calendar year (the
+    trend request is ``trend_request(request)``), from one scan of the database where the
+    measures allow; each is protected as its own table."""
+    trend = trend_request(request)
+    policy = policy or policy_for(catalog, request.audience)
+    if request.measure == "proportion":
+        return (protected_table(request, catalog, database, policy),
+                protected_table(trend, catalog, database, policy))
+    runner = QueryRunner(database, catalog)
+    shared = shared_events_frame(request, catalog, runner)
+    return (protect(raw_table(request, catalog, runner, shared), policy),
+            protect(raw_table(trend, catalog, runner, shared), policy))
+
+
 def build_view_tables(request: TableRequest, catalog: Catalog, database: Database,
                       policy: Policy | None = None) -> tuple[MeasureTable, MeasureTable]:
     """The Explore page's two tables, the view and its trend by calendar year, from one scan of
     the database where the measures allow (each still protected as its own table)."""
-    trend = trend_request(request)
-    runner = QueryRunner(database, catalog)
-    policy = policy or policy_for(catalog, request.audience)
-    if request.measure == "proportion":
-        return build_table(request, catalog, database, policy), build_table(trend, catalog, database, policy)
-    shared = shared_events_frame(request, catalog, runner)
-    tables = []
-    for each in (request, trend):
-        protected = protect(raw_table(each, catalog, runner, shared), policy)
-        tables.append(measure_table(protected, each, catalog))
-    return tables[0], tables[1]
+    view, by_year = protected_view_tables(request, catalog, database, policy)
+    return (measure_table(view, request, catalog),
+            measure_table(by_year, trend_request(request), catalog))
 
 
 def to_csv(table: MeasureTable) -> str:
@@ -67,4 +75,5 @@ def to_json(table: MeasureTable) -> str:
                        "columns": list(table.frame.columns), "rows": rows}, indent=2, default=str)
 
 
-__all__ = ["COLUMNS", "build_table", "build_view_tables", "policy_for", "protected_table", "to_csv", "to_json"]
+__all__ = ["COLUMNS", "build_table", "build_view_tables", "policy_for", "protected_table",
+           "protected_view_tables", "to_csv", "to_json"]

@@ -22,7 +22,7 @@ import pytest
 from explorer import charts
 from explorer.db.connection import open_database
 from explorer.measure_table import measure_table
-from explorer.table_request import validate_request
+from explorer.table_request import AGE_ADJUSTED_MEASURES, validate_request
 from explorer.tables import build_table, protected_table
 
 pytestmark = pytest.mark.sql
@@ -171,6 +171,9 @@ def _leak_check(catalog, database, outcome, by, measures, audience) -> int:
     first = validate_request(catalog, outcome=outcome, measure=measures[0], by=by, audience=audience)
     protected = protected_table(first, catalog, database)  # count and asmr share one protected table
     checked = 0
+    age = catalog.standard_population.dimension
+    # an age-adjusted measure cannot be broken down by age: the age-specific rate is shown instead
+    measures = [("crude_rate" if m in AGE_ADJUSTED_MEASURES and age in by else m) for m in measures]
     for measure in measures:
         request = validate_request(catalog, outcome=outcome, measure=measure, by=by, audience=audience)
         checked += assert_no_hidden_value_in_chart(protected, measure_table(protected, request, catalog))
@@ -271,7 +274,7 @@ def test_counts_are_bars_without_intervals(census_catalog, database):
 
 
 def test_two_way_chart_is_a_heatmap_without_margins(census_catalog, database):
-    table = _table(census_catalog, database, outcome="suicide", measure="asmr", by=["sex", "age_group"])
+    table = _table(census_catalog, database, outcome="suicide", measure="crude_rate", by=["sex", "age_group"])
     (trace,) = figure_json(charts.chart_for(table))["data"]
     assert trace["type"] == "heatmap"
     assert trace["y"] == ["Male", "Female"] and "Total" not in trace["x"]

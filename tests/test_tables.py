@@ -106,6 +106,11 @@ def test_request_validation_messages(census_catalog):
         validate_request(census_catalog, outcome="suicide", measure="sii", by=["religion"])
     with pytest.raises(QueryError, match="exactly one dimension"):
         validate_request(census_catalog, outcome="suicide", measure="rate_ratio", by=["sex", "region"])
+    for measure in ("asmr", "rate_ratio", "adjusted_rate_ratio"):  # standardising within an age band is meaningless
+        with pytest.raises(QueryError, match=r"adjusted for age group \(attained\), so it cannot be broken down by it"):
+            validate_request(census_catalog, outcome="suicide", measure=measure, by=["age_group"])
+    with pytest.raises(QueryError, match="choose crude_rate"):
+        validate_request(census_catalog, outcome="suicide", measure="asmr", by=["sex", "age_group"])
     with pytest.raises(QueryError, match="region"):
         validate_request(census_catalog, outcome="suicide", measure="count", by=["sex"],
                          where=parse_where(["region=x'; DROP TABLE persons; --"]))
@@ -123,7 +128,7 @@ def _cli(*args, env=None):
 
 def test_cli_table_csv_and_json(default_database_dir):
     env = dict(os.environ, EXPLORER_DATA_DIR=str(default_database_dir))
-    result = _cli("table", "--dataset", "census_mortality", "--outcome", "suicide", "--measure", "asmr",
+    result = _cli("table", "--dataset", "census_mortality", "--outcome", "suicide", "--measure", "crude_rate",
                   "--by", "sex,age_group", "--where", "region=London", "--period", "2011-2021",
                   "--audience", "official", "--format", "csv", env=env)
     assert result.returncode == 0, result.stderr
@@ -140,6 +145,7 @@ def test_cli_table_csv_and_json(default_database_dir):
 
 @pytest.mark.parametrize("args, phrase", [
     (["--measure", "nonsense", "--by", "sex"], "unknown measure"),
+    (["--measure", "asmr", "--by", "sex,age_group"], "choose crude_rate for age-specific rates"),
     (["--measure", "count", "--by", "sex; DROP TABLE persons"], "unknown dimension"),
     (["--measure", "count", "--by", "sex", "--where", "region=x'; DROP TABLE persons; --"], "region"),
     (["--measure", "count", "--by", "sex", "--period", "1990-2000"], "outside the follow-up"),
@@ -162,7 +168,8 @@ def test_cli_missing_database_says_how_to_build_it(tmp_path):
 
 
 @pytest.mark.parametrize("request_fields", [
-    {"measure": "asmr", "by": ["ethnicity", "age_group"]},
+    {"measure": "crude_rate", "by": ["ethnicity", "age_group"]},
+    {"measure": "asmr", "by": ["ethnicity", "sex"]},
     {"measure": "adjusted_rate_ratio", "by": ["disability"]},
     {"measure": "count", "by": ["region"], "where": {"sex": ("female",)}},
     {"measure": "sii", "by": ["deprivation_quintile"]},

@@ -1,0 +1,381 @@
+"""Disclosure review: every cell of a table with its TRUE count, what the policy shows, why,
+and what an attacker could deduce about each hidden cell. For the statistician review page and
+the output-check report (``explorer.output_report``) only: nothing here may reach a chart, the
+Explore page, a CSV download or the CLI.
+
+Per cell (interior cells, hierarchy subtotals, margins and the grand total):
+- the dimension labels, ``is_margin``;
+- ``true_count`` (the unprotected count), ``shown_value`` (what the policy publishes: the true
+  value, its perturbed or rounded value, or blank when hidden or not applicable);
+- ``status`` (``CellStatus``), ``suppression`` (primary / secondary / blank), ``rule`` (the rule
+  that decided the cell), ``marker`` (GSS);
+- for hidden cells, the audit's feasible interval ``audit_lower``..``audit_upper`` (what can be
+  deduced from every shown cell and margin, with hidden cells >= 0; ``explorer.sdc.audit``) and
+  the range it must reach, ``required_lower``..``required_upper``: a primary cell must be
+  possibly as low as value - min(value, p) and as high as value + p (p the policy's protection
+  level); a secondary cell only must not be recovered exactly (Hundepool et al., *Statistical
+  Disclosure Control*, Wiley 2012, section 4.3). ``protected`` says whether the interval does;
+- ``needs_decision`` and ``decision_reasons``: what a human output checker should look at
+  (``DecisionReason``).
+
+A table's recommendation (in the spirit of ACRO's per-output status) is ``pass`` when the audit
+passes, the table is publishable, the engine left no notes and no cell needs a decision;
+otherwise ``review``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+import pandas as pd
+
+from explorer.catalog import Catalog
+from explorer.db.connection import Database
+from explorer.errors import ExplorerError
+from explorer.sdc.audit import TOLERANCE
+from explorer.sdc.policy import Policy
+from explorer.sdc.primary import DOMINANCE, P_PERCENT
+from explorer.sdc.protected_table import ProtectedTable
+from explorer.sdc.status import CellStatus
+from explorer.table_request import (
+    SINGLE_DIMENSION_MEASURES,
+    TableRequest,
+    trend_request,
+)
+from explorer.tables import policy_for, protected_table, protected_view_tables
+
+POLICY_CHOICES = ("public", "official", "statistician", "custom")
+CUSTOM = "custom"
+CUSTOM_BASE = "official"
+"""A custom threshold is applied to the official policy (``Policy.with_threshold``)."""
+MAX_CUSTOM_THRESHOLD = 1000
+POLICY_PARAMETERS = ("policy", "threshold")
+BANNER = "True values: for output checking only — do not copy or share"
+
+
+class DecisionReason(str, Enum):
+    """Why a cell needs a human output checker's decision."""
+
+    EXACTLY_DISCLOSED = "exactly_disclosed"
+    UNDER_PROTECTED = "under_protected"
+    NARROW_INTERVAL = "narrow_interval"
+    LOW_RELIABILITY_RATE = "low_reliability_rate"
+    MAGNITUDE_RULE = "magnitude_rule"
+
+
+REASON_TEXT: dict[DecisionReason, str] = {
+    DecisionReason.EXACTLY_DISCLOSED: "hidden, but its value can be worked out exactly from the "
+                                      "shown cells and margins",
+    DecisionReason.UNDER_PROTECTED: "hidden, but the interval an attacker can deduce does not reach "
+                                    "the protection range (value minus and plus the protection level)",
+    DecisionReason.NARROW_INTERVAL: "hidden (secondary), but the interval an attacker can deduce is "
+                                    "narrower than the protection level",
+    DecisionReason.LOW_RELIABILITY_RATE: "a rate is shown from fewer events than the reliability "
+                                         "limit (rate_reliability.flag_below): marked low "
+                                         "reliability [u]",
+    DecisionReason.MAGNITUDE_RULE: "hidden by a dominance or p% rule: check that the largest "
+                                   "contributor cannot be estimated closely",
+}
+
+
+class Recommendation(str, Enum):
+    PASS = "pass"
+    REVIEW = "review"
+
+
+REVIEW_COLUMNS = ["is_margin", "true_count", "shown_value", "status", "suppression", "rule",
+                  "marker", "audit_lower", "audit_upper", "required_lower", "required_upper",
+                  "protected", "needs_decision", "decision_reasons"]
+"""The columns after the dimension columns (one per dimension, named by its code, holding labels)."""
+
+
+@dataclass(frozen=True)
+class ReviewTable:
+    """One table as the output checker sees it. ``frame``: one row per cell (see the module
+    docstring); the rest describes the table."""
+
+    title: str
+    policy: Policy
+    dimensions: tuple[str, ...]
+    frame: pd.DataFrame
+    audit_passes: bool
+    publishable: bool
+    notes: tuple[str, ...] = ()
+    request: TableRequest | None = None
+    role: str = "view"  # "view" or "trend"
+    dimension_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def hidden(self) -> pd.DataFrame:
+        """The hidden cells (primary and secondary suppressions)."""
+        return self.frame[self.frame["suppression"] != ""].reset_index(drop=True)
+
+    def decisions(self) -> pd.DataFrame:
+        """The cells that need a human decision."""
+        return self.frame[self.frame["needs_decision"]].reset_index(drop=True)
+
+    def status_counts(self) -> dict[str, int]:
+        """Cells by status, every status listed (0 when unused), in CellStatus order."""
+        counts = self.frame["status"].value_counts()
+        return {status.value: int(counts.get(status.value, 0)) for status in CellStatus}
+
+    def hidden_by_rule(self) -> dict[str, int]:
+        """Hidden cells by the rule that hid them."""
+        hidden = self.hidden()
+        return {str(rule): int(n) for rule, n in hidden["rule"].value_counts().sort_index().items()}
+
+    def rules_applied(self) -> dict[str, int]:
+        """Every rule that decided at least one cell (suppression, perturbation, rounding,
+        structural zeros), with its number of cells."""
+        rules = self.frame.loc[self.frame["rule"] != "", "rule"]
+        return {str(rule): int(n) for rule, n in rules.value_counts().sort_index().items()}
+
+    @property
+    def recommendation(self) -> Recommendation:
+        return Recommendation.PASS if not self.recommendation_reasons() else Recommendation.REVIEW
+
+    def recommendation_reasons(self) -> list[str]:
+        """Plain-words reasons for a ``review`` recommendation (empty for ``pass``)."""
+        reasons = []
+        if not self.publishable:
+            reasons.append("no suppression pattern could protect the table: every cell is hidden")
+        if not self.audit_passes:
+            reasons.append("the audit fails: a hidden cell can be recovered or narrowed below its "
+                           "protection range")
+        reasons += [f"engine note: {note}" for note in self.notes]
+        decisions = self.decisions()
+        if len(decisions):
+            counts = pd.Series([code for text in decisions["decision_reasons"]
+                                for code in text.split(", ")]).value_counts().sort_index()
+            reasons += [f"{n} {'cell' if n == 1 else 'cells'}: {REASON_TEXT[DecisionReason(code)]}"
+                        for code, n in counts.items()]
+        return reasons
+
+    def dimension_label(self, code: str) -> str:
+        return self.dimension_labels.get(code, code.replace("_", " ").capitalize())
+
+
+# --- building --------------------------------------------------------------------------------
+
+def review_cells(protected: ProtectedTable, measure: str = "count") -> pd.DataFrame:
+    """Every cell of ``protected`` with true count, shown value, status, rule, audit interval,
+    protection check and decision reasons (``REVIEW_COLUMNS`` after one label column per
+    dimension). ``measure`` decides whether rate reliability flags matter (not for counts)."""
+    cells = protected.unprotected_values_for_disclosure_review()
+    policy = protected.policy
+    frame = pd.DataFrame({code: cells[f"{code}_label"].astype(str) for code in protected.dimensions})
+    status = cells["status"].astype(str).to_numpy()
+    primary = status == CellStatus.SUPPRESSED_PRIMARY.value
+    secondary = status == CellStatus.SUPPRESSED_SECONDARY.value
+    hidden = primary | secondary
+    true = cells["true_value"].to_numpy(dtype=float)
+    lower = np.where(hidden, cells["audit_lower"].to_numpy(dtype=float), np.nan) + 0.0  # no -0
+    upper = np.where(hidden, cells["audit_upper"].to_numpy(dtype=float), np.nan) + 0.0
+    level = float(policy.protection_level)
+    required_lower = np.where(primary, true - np.minimum(true, level), np.nan)
+    required_upper = np.where(primary, true + level, np.nan)
+    width = upper - lower
+    with np.errstate(invalid="ignore"):
+        exact = hidden & (width <= TOLERANCE)
+        reaches = (lower <= required_lower + TOLERANCE) & (upper >= required_upper - TOLERANCE)
+    under = primary & ~reaches & ~exact
+    narrow = secondary & ~exact & (width < level - TOLERANCE)
+    is_margin = cells["is_margin"].to_numpy(dtype=bool)
+    rate_rows = ~is_margin if measure in SINGLE_DIMENSION_MEASURES else np.ones(len(cells), bool)
+    shown_value = cells["value"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):  # a rate is shown, marked [u], from hide_below events up
+        low_rate = (cells["low_reliability"].to_numpy(dtype=bool) & rate_rows & ~hidden
+                    & (shown_value >= policy.rate_hide_below) & (measure != "count"))
+    magnitude = hidden & cells["rule"].isin([DOMINANCE, P_PERCENT]).to_numpy()
+    reasons = [[] for _ in range(len(cells))]
+    for mask, reason in ((exact, DecisionReason.EXACTLY_DISCLOSED),
+                         (under, DecisionReason.UNDER_PROTECTED),
+                         (narrow, DecisionReason.NARROW_INTERVAL),
+                         (magnitude, DecisionReason.MAGNITUDE_RULE),
+                         (low_rate, DecisionReason.LOW_RELIABILITY_RATE)):
+        for i in np.flatnonzero(mask):
+            reasons[i].append(reason.value)
+
+    frame["is_margin"] = is_margin
+    frame["true_count"] = true
+    frame["shown_value"] = shown_value
+    frame["status"] = status
+    frame["suppression"] = np.where(primary, "primary", np.where(secondary, "secondary", ""))
+    frame["rule"] = cells["rule"].astype(str).to_numpy()
+    frame["marker"] = cells["marker"].astype(str).to_numpy()
+    frame["audit_lower"] = lower
+    frame["audit_upper"] = upper
+    frame["required_lower"] = required_lower
+    frame["required_upper"] = required_upper
+    frame["protected"] = pd.array([bool(not (e or u)) if h else pd.NA
+                                   for h, e, u in zip(hidden, exact, under)], dtype="boolean")
+    frame["needs_decision"] = [bool(r) for r in reasons]
+    frame["decision_reasons"] = [", ".join(r) for r in reasons]
+    return frame
+
+
+def review_from_protected(protected: ProtectedTable, *, request: TableRequest | None = None,
+                          title: str = "", role: str = "view",
+                          dimension_labels: Mapping[str, str] | None = None) -> ReviewTable:
+    """The review of one ProtectedTable (the request, when given, names its measure)."""
+    measure = request.measure if request is not None else "count"
+    return ReviewTable(title=title or protected.description, policy=protected.policy,
+                       dimensions=tuple(protected.dimensions),
+                       frame=review_cells(protected, measure), audit_passes=protected.audit_passes,
+                       publishable=protected.publishable, notes=tuple(protected.notes),
+                       request=request, role=role, dimension_labels=dict(dimension_labels or {}))
+
+
+def review_table(request: TableRequest, catalog: Catalog, database: Database,
+                 policy: Policy) -> ReviewTable:
+    """The review of the table an official would see for ``request`` under ``policy``."""
+    return review_from_protected(protected_table(request, catalog, database, policy),
+                                 request=request, title=describe(request, catalog),
+                                 dimension_labels=_dimension_labels(catalog))
+
+
+def review_view_tables(request: TableRequest, catalog: Catalog, database: Database,
+                       policy: Policy) -> tuple[ReviewTable, ReviewTable]:
+    """Reviews of both tables the Explore page publishes for a view: the view itself and its
+    trend by calendar year (protected exactly as Explore protects them)."""
+    view, by_year = protected_view_tables(request, catalog, database, policy)
+    trend = trend_request(request)
+    labels = _dimension_labels(catalog)
+    return (review_from_protected(view, request=request, title=describe(request, catalog),
+                                  role="view", dimension_labels=labels),
+            review_from_protected(by_year, request=trend, title=describe(trend, catalog),
+                                  role="trend", dimension_labels=labels))
+
+
+def describe(request: TableRequest, catalog: Catalog) -> str:
+    """The request in one line, its filters included (``TableRequest.describe`` omits them)."""
+    filters = "; ".join(
+        f"{catalog.dimension(code).label.lower()}: "
+        f"{', '.join(catalog.dimension(code).category_by_key(key).label for key in keys)}"
+        for code, keys in request.where.items())
+    return request.describe(catalog) + (f" ({filters})" if filters else "")
+
+
+def _dimension_labels(catalog: Catalog) -> dict[str, str]:
+    labels = {code: dimension.label for code, dimension in catalog.dimensions.items()}
+    return {**labels, "year": "Year of death", "all": "All people"}
+
+
+# --- the policy switcher ----------------------------------------------------------------------
+
+def review_policy(catalog: Catalog, choice: str, threshold: int | None = None) -> Policy:
+    """The policy of an audience (public, official, statistician), or the official policy with
+    a custom frequency threshold (``choice="custom"``)."""
+    if choice == CUSTOM:
+        if threshold is None or not 1 <= int(threshold) <= MAX_CUSTOM_THRESHOLD:
+            raise ExplorerError(f"a custom threshold must be a whole number from 1 to "
+                                f"{MAX_CUSTOM_THRESHOLD}")
+        base = policy_for(catalog, CUSTOM_BASE).with_threshold(int(threshold))
+        return dataclasses.replace(base, description=(
+            f"Custom frequency threshold {int(threshold)} on the {CUSTOM_BASE} policy: counts from "
+            f"1 to {int(threshold) - 1} are hidden (none when the threshold is 1); its other rules "
+            f"(zeros, secondary suppression with protection level {base.protection_level:g}, "
+            f"rate reliability) are unchanged."))
+    if choice not in POLICY_CHOICES:
+        raise ExplorerError(f"unknown policy {choice!r}; choose from: {', '.join(POLICY_CHOICES)}")
+    return policy_for(catalog, choice)
+
+
+def policy_from_query_params(params: Mapping[str, str | list[str]],
+                             default_threshold: int) -> tuple[str, int, list[str]]:
+    """(choice, threshold, notices) from ``?policy=custom&threshold=7``; anything invalid is
+    replaced by the default (statistician; the official threshold) with a notice."""
+    notices = []
+
+    def single(name: str) -> str | None:  # a repeated parameter keeps its last value
+        raw = params.get(name)
+        if isinstance(raw, (list, tuple)):
+            return str(raw[-1]) if raw else None
+        return None if raw is None else str(raw)
+
+    choice = single("policy") or "statistician"
+    if choice not in POLICY_CHOICES:
+        notices.append(f"Ignored policy={choice[:40]!r}: choose from {', '.join(POLICY_CHOICES)}")
+        choice = "statistician"
+    threshold = default_threshold
+    text = single("threshold")
+    if text is not None:
+        if text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= MAX_CUSTOM_THRESHOLD:
+            threshold = int(text)
+        else:
+            notices.append(f"Ignored threshold={text[:40]!r}: a whole number from 1 to "
+                           f"{MAX_CUSTOM_THRESHOLD}")
+    return choice, threshold, notices
+
+
+def policy_to_query_params(choice: str, threshold: int) -> dict[str, str]:
+    params = {"policy": choice}
+    if choice == CUSTOM:
+        params["threshold"] = str(int(threshold))
+    return params
+
+
+# --- for the page -----------------------------------------------------------------------------
+
+def summary_lines(review: ReviewTable) -> list[str]:
+    """Plain-words lines: cells hidden by rule, cells needing a decision, audit result."""
+    lines = [f"{n} {'cell' if n == 1 else 'cells'} hidden by {rule.replace('_', ' ')}"
+             for rule, n in review.hidden_by_rule().items()] or ["No cells hidden"]
+    n = len(review.decisions())
+    lines.append(f"{n} {'cell needs' if n == 1 else 'cells need'} a decision")
+    lines.append(f"Audit passes: {'yes' if review.audit_passes else 'NO'}")
+    return lines
+
+
+def display_frame(review: ReviewTable) -> pd.DataFrame:
+    """The review frame as text columns with reader's headers, for a static table."""
+    frame = review.frame
+    shown = pd.DataFrame({review.dimension_label(code): frame[code] for code in review.dimensions})
+    shown["Margin"] = np.where(frame["is_margin"], "yes", "")
+    shown["True count"] = [_number(v) for v in frame["true_count"]]
+    shown["Shown value"] = [_number(v) for v in frame["shown_value"]]
+    shown["Status"] = frame["status"].str.replace("_", " ")
+    shown["Rule"] = frame["rule"].str.replace("_", " ")
+    shown["Audit interval"] = [_interval(lo, hi) for lo, hi in zip(frame["audit_lower"], frame["audit_upper"])]
+    shown["Must reach"] = [_interval(lo, hi) if not math.isnan(lo) else
+                           ("not exact" if sup == "secondary" else "")
+                           for lo, hi, sup in zip(frame["required_lower"], frame["required_upper"],
+                                                  frame["suppression"])]
+    shown["Protected"] = ["" if pd.isna(p) else ("yes" if p else "NO") for p in frame["protected"]]
+    shown["Needs a decision"] = frame["decision_reasons"].str.replace("_", " ")
+    return shown
+
+
+def _number(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _interval(lower: float, upper: float) -> str:
+    if math.isnan(lower):
+        return ""
+    return f"{_number(lower)} to {'no limit' if math.isinf(upper) else _number(upper)}"
+
+
+__all__ = [
+    "BANNER",
+    "POLICY_CHOICES",
+    "REASON_TEXT",
+    "DecisionReason",
+    "Recommendation",
+    "ReviewTable",
+    "display_frame",
+    "policy_from_query_params",
+    "policy_to_query_params",
+    "review_cells",
+    "review_from_protected",
+    "review_policy",
+    "review_table",
+    "review_view_tables",
+    "summary_lines",
+]

@@ -1,0 +1,213 @@
+"""The Disclosure review page (statisticians only), through app.py's router: true values under
+a banner, the policy switcher, the output-check report as the only download, and a refusal for
+every other role (in the router and in the page's own guard)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.testing.v1 import AppTest
+
+from explorer.auth import ROLE_KEY, USER_KEY
+from explorer.db.connection import open_database
+from explorer.output_report import WARNING
+from explorer.review import BANNER, review_policy, review_view_tables
+from explorer.table_request import validate_request
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/review.py"
+SMALL_CELLS = {"outcome": "suicide", "measure": "asmr", "by": "ethnicity,region",
+               "where.sex": "female"}
+
+pytestmark = pytest.mark.app
+
+
+@pytest.fixture(autouse=True)
+def navigation_not_pages_directory(monkeypatch):
+    """As in tests/test_pages.py: keep AppTest out of Streamlit's legacy pages-directory mode,
+    the steady state of a served app once app.py has called st.navigation."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> list[dict]:
+    """Every download button the page draws, with the data it would send."""
+    captured = []
+    original = DeltaGenerator.download_button
+
+    def recording(self, label, data, *args, **kwargs):
+        captured.append({"label": label, "data": data, **kwargs})
+        return original(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
+    return captured
+
+
+def _app(monkeypatch, data_dir, role: str | None) -> AppTest:
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if role is not None:
+        at.session_state[ROLE_KEY] = role
+        at.session_state[USER_KEY] = f"test {role}"
+    return at
+
+
+def _open(at: AppTest, **params) -> AppTest:
+    at.run()
+    assert not at.exception
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.switch_page(PAGE).run()
+
+
+def _table(at: AppTest, index: int = 0):
+    return at.table[index].value
+
+
+def _texts(elements) -> list[str]:
+    return [element.value for element in elements]
+
+
+def _expected_reviews(census_catalog, database_path, choice="statistician", threshold=None):
+    request = validate_request(census_catalog, outcome="suicide", measure="asmr",
+                               by=["ethnicity", "region"], where={"sex": ("female",)},
+                               audience="statistician")
+    with open_database(database_path) as database:
+        return review_view_tables(request, census_catalog, database,
+                                  review_policy(census_catalog, choice, threshold))
+
+
+def _counts(text_column) -> list[float]:
+    return [float(v.replace(",", "")) if v else np.nan for v in text_column]
+
+
+def test_statistician_sees_true_values_under_the_banner(monkeypatch, default_database_dir,
+                                                        default_database, census_catalog, downloads):
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)
+    assert not at.exception and not at.error
+    assert BANNER in _texts(at.warning)
+    assert "Disclosure review" in _texts(at.title)
+    assert at.radio(key="review_policy").value == "statistician"
+    view, trend = _expected_reviews(census_catalog, default_database)
+    for index, review in enumerate((view, trend)):
+        shown = _table(at, index)
+        assert len(shown) == len(review.frame)
+        assert _counts(shown["True count"]) == review.frame["true_count"].tolist()
+        hidden = (review.frame["suppression"] != "").to_numpy()
+        assert hidden.any()
+        # hidden cells: the true count beside a blank shown value, with the audit interval
+        assert (shown.loc[hidden, "Shown value"] == "").all()
+        assert (shown.loc[hidden, "True count"] != "").all()
+        assert (shown.loc[hidden, "Audit interval"].str.contains(" to ")).all()
+        assert set(shown.loc[hidden, "Status"]) <= {"suppressed primary", "suppressed secondary"}
+    metrics = [(m.label, m.value) for m in at.metric]  # five per table: view, then trend
+    for table_metrics, review in zip((dict(metrics[:5]), dict(metrics[5:])), (view, trend)):
+        assert table_metrics["Hidden (primary)"] == str((review.frame["suppression"] == "primary").sum())
+        assert table_metrics["Need a decision"] == str(len(review.decisions()))
+        assert table_metrics["Audit passes"] == "yes"
+    # the view is in the URL, with the policy, so a link reopens it
+    assert at.query_params["by"] in ("ethnicity,region", ["ethnicity,region"])
+    assert at.query_params["policy"] in ("statistician", ["statistician"])
+
+
+def test_the_only_downloads_are_the_output_check_report(monkeypatch, default_database_dir,
+                                                        default_database, census_catalog, downloads):
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)
+    assert [b.label for b in at.get("download_button")] == [
+        "Download output-check report (HTML)", "Download output-check report (JSON)"]
+    assert not at.dataframe  # st.dataframe has a CSV button; the true values use st.table
+    assert [d["mime"] for d in downloads] == ["text/html", "application/json"]
+    html_report, json_report = downloads[0]["data"], downloads[1]["data"]
+    assert downloads[0]["file_name"].endswith(".html") and downloads[1]["file_name"].endswith(".json")
+    body = html_report[html_report.index("<body>"):]
+    assert body.index(WARNING) < body.index("<h1>")
+    report = json.loads(json_report)
+    assert report["warning"] == WARNING and next(iter(report)) == "warning"
+    view, trend = _expected_reviews(census_catalog, default_database)
+    for record, review in zip(report["tables"], (view, trend)):
+        hidden = review.hidden()
+        assert {(c["cell"]["ethnicity"], c["rule"]) for c in record["hidden_cells"]
+                if "ethnicity" in c["cell"]} == set(zip(hidden["ethnicity"], hidden["rule"]))
+        assert len(record["hidden_cells"]) == len(hidden)
+
+
+def test_switching_policy_changes_the_table(monkeypatch, default_database_dir, default_database,
+                                           census_catalog, downloads):
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)
+    statistician = _table(at)
+    assert at.number_input(key="review_threshold").disabled
+
+    at.radio(key="review_policy").set_value("public").run()
+    assert not at.exception
+    public = _table(at)
+    assert "perturbed" in set(public["Status"]) and "perturbed" not in set(statistician["Status"])
+    assert (public["True count"] == statistician["True count"]).all()
+    assert (public["Shown value"] != statistician["Shown value"]).any()
+    assert at.query_params["policy"] in ("public", ["public"])
+
+    at.radio(key="review_policy").set_value("custom").run()
+    at.number_input(key="review_threshold").set_value(3).run()
+    assert not at.exception
+    custom = _table(at)
+    expected, _ = _expected_reviews(census_catalog, default_database, "custom", 3)
+    assert (custom["Status"] == expected.frame["status"].str.replace("_", " ")).all()
+    primary = lambda frame: (frame["Status"] == "suppressed primary").sum()
+    assert 0 < primary(custom) < primary(statistician)
+    assert at.query_params["threshold"] in ("3", ["3"])
+    assert "threshold3" in " ".join(_texts(at.caption))
+
+
+def test_a_review_link_with_a_custom_threshold_reopens_it(monkeypatch, default_database_dir, downloads):
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"),
+               **SMALL_CELLS, policy="custom", threshold="20")
+    assert not at.exception and not at.info
+    assert at.radio(key="review_policy").value == "custom"
+    assert at.number_input(key="review_threshold").value == 20
+    assert at.selectbox(key="review_by2").value == "region"
+
+
+def test_a_tampered_policy_link_shows_a_notice(monkeypatch, default_database_dir, downloads):
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"),
+               policy="<b>everyone</b>", threshold="0")
+    assert not at.exception and not at.error
+    notices = " ".join(_texts(at.info))
+    assert "policy" in notices and "threshold" in notices
+    assert at.radio(key="review_policy").value == "statistician"
+
+
+@pytest.mark.parametrize("role", [None, "public", "official"])
+def test_other_roles_are_refused(monkeypatch, default_database_dir, role, downloads):
+    at = _open(_app(monkeypatch, default_database_dir, role), **SMALL_CELLS)
+    assert not at.exception
+    refusal = " ".join(_texts(at.warning))
+    assert "only open to statisticians" in refusal
+    assert BANNER not in refusal
+    assert not at.table and not at.dataframe and not at.get("download_button") and not downloads
+
+
+@pytest.mark.parametrize("role", ["public", "official"])
+def test_the_page_guards_itself_when_the_router_lets_it_run(monkeypatch, default_database_dir, role,
+                                                            downloads):
+    """Defence in depth: with the router's check switched off, the page's own require_role
+    still refuses."""
+    import explorer.auth.navigation
+
+    monkeypatch.setattr(explorer.auth.navigation, "may_open", lambda role, url_path: True)
+    at = _open(_app(monkeypatch, default_database_dir, role), **SMALL_CELLS)
+    assert not at.exception
+    assert "only open to statisticians" in " ".join(_texts(at.warning))
+    # no "Disclosure review" title: not the router's refusal, the page's own (before its title)
+    assert "Disclosure review" not in _texts(at.title)
+    assert not at.table and not at.get("download_button") and not downloads
