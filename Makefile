@@ -1,12 +1,13 @@
 # Two entry points, both bootstrap everything on a fresh machine with Python 3.11:
-#   make run   - create .venv, install pinned requirements, build the default database if absent, start the app
+#   make run   - create .venv, install pinned requirements, build the default database and publish
+#                the public views if absent, start the app
 #   make test  - create .venv, install pinned requirements, run the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 VPY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test data venv clean-data browser
+.PHONY: run test data publish venv clean-data browser
 
 venv: $(VENV)/.installed
 
@@ -19,7 +20,11 @@ $(VENV)/.installed: requirements.txt
 data: venv
 	$(VPY) -m explorer build-data --dataset census_mortality --if-absent
 
-run: data
+# The public summary page reads only data/published/<dataset>.json (protected public views).
+publish: data
+	$(VPY) -m explorer publish --dataset census_mortality --if-absent
+
+run: publish
 	$(VPY) -m streamlit run app.py --server.port $(PORT)
 
 # Browser tests drive Debian's chromium (Playwright cannot download its own browser here).
@@ -30,4 +35,4 @@ test: venv browser
 	$(VPY) -m pytest
 
 clean-data:
-	rm -f data/*.duckdb
+	rm -f data/*.duckdb data/published/*.json

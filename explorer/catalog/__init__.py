@@ -12,7 +12,8 @@ import re
 from explorer.catalog.loader import format_key_path, load_catalog_file
 from explorer.catalog.model import (
     BuildDefaults, Catalog, Category, Cohort, Column, Dimension, FollowUp, Hierarchy,
-    HierarchyGroup, Linkage, LinkageQuality, Outcome, StandardPopulation, StructuralZero, Table,
+    HierarchyGroup, Linkage, LinkageQuality, Outcome, PublicView, StandardPopulation,
+    StructuralZero, Table,
 )
 from explorer.catalog.schema import CATALOG_SCHEMA, IDENTIFIER_PATTERN
 from explorer.errors import CatalogError
@@ -21,7 +22,7 @@ from explorer.paths import catalog_dir
 __all__ = [
     "CATALOG_SCHEMA", "IDENTIFIER_PATTERN", "BuildDefaults", "Catalog", "Category", "Cohort",
     "Column", "Dimension", "FollowUp", "Hierarchy", "HierarchyGroup", "Linkage",
-    "LinkageQuality", "Outcome", "StandardPopulation", "StructuralZero", "Table",
+    "LinkageQuality", "Outcome", "PublicView", "StandardPopulation", "StructuralZero", "Table",
     "available_datasets", "format_key_path", "load_catalog", "load_catalog_file",
 ]
 

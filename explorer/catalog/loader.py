@@ -25,6 +25,7 @@ from explorer.catalog.model import (
     BuildDefaults, Catalog, Category, Cohort, Column, Dimension, FollowUp, Hierarchy,
     HierarchyGroup, Linkage, LinkageQuality, Outcome, StandardPopulation, StructuralZero, Table,
 )
+from explorer.catalog.public_views import PublicViewProblem, build_public_views
 from explorer.catalog.schema import CATALOG_SCHEMA, IDENTIFIER_PATTERN
 from explorer.errors import CatalogError
 
@@ -376,6 +377,13 @@ def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:
                            f"(outcomes: {', '.join(outcomes)})")
         zeros.append(StructuralZero(item["outcome"], item["rule"]))
     linkage = dataset["linkage"]
+    standard_population = _build_standard_population(document["standard_population"], dimensions)
+    try:
+        public_views = build_public_views(document.get("public_views", []), dimensions, outcomes,
+                                          follow_up, standard_population,
+                                          document["sdc"]["policies"])
+    except PublicViewProblem as problem:
+        raise _Problem(problem.path, problem.message) from None
     return Catalog(
         code=dataset["code"], title=dataset["title"], description=dataset["description"],
         version=dataset["version"], default_database=dataset["default_database"],
@@ -386,9 +394,9 @@ def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:
                         tuple(LinkageQuality(**item) for item in linkage["quality"]),
                         linkage["by_group_note"]),
         tables=tables, cohort=cohort, dimensions=dimensions, outcomes=outcomes,
-        standard_population=_build_standard_population(document["standard_population"], dimensions),
+        standard_population=standard_population,
         sdc_policies=dict(document["sdc"]["policies"]), structural_zeros=tuple(zeros),
-        source_path=source,
+        public_views=public_views, source_path=source,
     )
 
 

@@ -286,6 +286,35 @@ class StructuralZero:
 
 
 @dataclass(frozen=True)
+class PublicView:
+    """A curated view for the public summary page, published by ``python -m explorer publish``
+    under the public disclosure control policy. ``period`` None: the whole follow-up (from the
+    outcome's first year). The texts are plain English; for a view ``about_suicide`` they
+    follow the Samaritans' media guidelines (explorer.safe_messaging)."""
+
+    code: str
+    title: str
+    outcome: str
+    measure: str
+    by: tuple[str, ...]
+    period: tuple[int, int] | None
+    about_suicide: bool
+    headline_subject: str
+    what_it_means: str
+    what_it_does_not_mean: str
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "title": self.title, "outcome": self.outcome,
+                                "measure": self.measure, "by": list(self.by)}
+        if self.period is not None:
+            data["period"] = {"first": self.period[0], "last": self.period[1]}
+        data.update(about_suicide=self.about_suicide, headline_subject=self.headline_subject,
+                    what_it_means=self.what_it_means,
+                    what_it_does_not_mean=self.what_it_does_not_mean)
+        return data
+
+
+@dataclass(frozen=True)
 class Catalog:
     """One dataset's validated catalog (see data_catalog/*.yaml)."""
 
@@ -305,6 +334,7 @@ class Catalog:
     standard_population: StandardPopulation
     sdc_policies: dict[str, str]
     structural_zeros: tuple[StructuralZero, ...] = ()
+    public_views: tuple[PublicView, ...] = ()
     source_path: Path | None = field(default=None, compare=False)
 
     def dimension(self, code: str) -> Dimension:
@@ -318,6 +348,14 @@ class Catalog:
         if isinstance(code, str) and code in self.outcomes:
             return self.outcomes[code]
         raise QueryError(f"unknown outcome {code!r}; choose from: {_choices(self.outcomes)}")
+
+    def public_view(self, code: str) -> PublicView:
+        """The public view ``code``; QueryError listing the valid codes otherwise."""
+        for view in self.public_views:
+            if view.code == code:
+                return view
+        raise QueryError(f"unknown public view {code!r}; choose from: "
+                         f"{_choices(view.code for view in self.public_views) or '(none)'}")
 
     @property
     def standardisation_dimension(self) -> Dimension:
@@ -349,5 +387,6 @@ class Catalog:
                 "policies": dict(self.sdc_policies),
                 "structural_zeros": [vars(zero).copy() for zero in self.structural_zeros],
             },
+            "public_views": [view.to_dict() for view in self.public_views],
             "source_path": None if self.source_path is None else str(self.source_path),
         }

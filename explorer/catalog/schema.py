@@ -197,6 +197,31 @@ _SDC = _record(
     required=["policies"],
 )
 
+PUBLIC_VIEW_MEASURES = ("asmr", "crude_rate")
+"""Measures a public view may show: rates, whose headline compares groups (highest, lowest)."""
+
+MAX_PUBLIC_VIEW_DIMENSIONS = 2
+
+_PUBLIC_VIEW = _record(
+    {
+        "code": _IDENTIFIER,
+        "title": _TEXT,
+        "outcome": _IDENTIFIER,
+        "measure": {"enum": list(PUBLIC_VIEW_MEASURES)},
+        "by": {"type": "array", "items": _IDENTIFIER, "minItems": 1,
+               "maxItems": MAX_PUBLIC_VIEW_DIMENSIONS, "uniqueItems": True},
+        "period": _record({"first": _YEAR, "last": _YEAR}),
+        "about_suicide": {"type": "boolean"},
+        "headline_subject": _TEXT,
+        "what_it_means": _TEXT,
+        "what_it_does_not_mean": _TEXT,
+    },
+    required=["code", "title", "outcome", "measure", "by", "about_suicide", "headline_subject",
+              "what_it_means", "what_it_does_not_mean"],
+)
+"""A curated view for the public summary (``python -m explorer publish`` builds it under the
+public policy): plain-English text for a reader with no statistics training."""
+
 CATALOG_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://linked-data-inequalities-explorer/catalog.schema.json",
@@ -211,7 +236,10 @@ CATALOG_SCHEMA: dict[str, Any] = {
             "outcomes": _mapping_of(_OUTCOME),
             "standard_population": _STANDARD_POPULATION,
             "sdc": _SDC,
-        }
+            "public_views": {"type": "array", "items": _PUBLIC_VIEW},
+        },
+        required=["schema_version", "dataset", "tables", "cohort", "dimensions", "outcomes",
+                  "standard_population", "sdc"],
     ),
 }
 """The whole-file schema, checked with ``jsonschema.Draft202012Validator``."""

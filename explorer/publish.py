@@ -1,0 +1,194 @@
+"""Publish a dataset's curated public views (catalog ``public_views``) to one JSON file.
+
+``python -m explorer publish --dataset census_mortality`` builds every public view with the
+same path as every other table (query -> disclosure control -> measures,
+explorer.tables) under the PUBLIC policy (cell key perturbation, suppression, secondary
+suppression), and writes only what that policy lets through: per row the breakdown labels,
+the measure and its 95% CI, the perturbed count of deaths, person-years, ``shown`` or
+``hidden`` and the GSS marker. No true count, no rule internals, no audit intervals.
+
+A view whose disclosure audit fails (a hidden cell could be worked out from what is shown) is
+not published: the command stops with an error instead. The file is written atomically and
+read back by :func:`explorer.published.load_publication` before publishing finishes, so a
+malformed file is never left in place.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from explorer.catalog import Catalog, PublicView
+from explorer.db.connection import Database, open_database
+from explorer.errors import ExplorerError
+from explorer.measure_table import MeasureTable, measure_table
+from explorer.paths import default_database_path
+from explorer.published import (FORMAT, FORMAT_VERSION, HIDDEN, PUBLIC_AUDIENCE, ROW_NUMBERS,
+                                SHOWN, PublishedFileError, load_publication, published_path)
+from explorer.table_request import MEASURES, TableRequest, validate_request
+from explorer.tables import policy_for, protected_table
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What was written: the file, the views, the policy."""
+
+    path: Path
+    views: tuple[tuple[str, str], ...]  # (code, title)
+    policy_label: str
+    skipped: bool = False
+
+    def summary(self) -> str:
+        if self.skipped:
+            return f"{self.path} is up to date; not publishing again"
+        lines = [f"Wrote {len(self.views)} public views to {self.path} (policy {self.policy_label}):"]
+        lines += [f"  {code}: {title}" for code, title in self.views]
+        return "\n".join(lines)
+
+
+def view_request(catalog: Catalog, view: PublicView) -> TableRequest:
+    """The validated table request behind a public view (audience: public)."""
+    return validate_request(catalog, outcome=view.outcome, measure=view.measure, by=view.by,
+                            period=view.period, audience=PUBLIC_AUDIENCE)
+
+
+def build_view_table(catalog: Catalog, view: PublicView, database: Database) -> MeasureTable:
+    """The view's measure table under the public policy (explorer.tables.build_table's path),
+    refused when its disclosure audit does not pass."""
+    request = view_request(catalog, view)
+    protected = protected_table(request, catalog, database, policy_for(catalog, PUBLIC_AUDIENCE))
+    if not protected.audit_passes:
+        raise ExplorerError(f"public view {view.code!r} fails the disclosure audit (a hidden cell "
+                            "could be worked out from the cells shown); not publishing it")
+    return measure_table(protected, request, catalog)
+
+
+def _number(value: object) -> float | int | None:
+    """A JSON number: None for a missing value, int for a whole count."""
+    if value is None:
+        return None
+    number = float(value)
+    if math.isnan(number):
+        return None
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+def _rows(table: MeasureTable, dims: tuple[str, ...]) -> list[dict[str, Any]]:
+    rows = []
+    for record in table.frame.to_dict("records"):
+        hidden = record["status"] != SHOWN
+        row: dict[str, Any] = {"dims": {code: str(record[code]) for code in dims}}
+        for name in ROW_NUMBERS:
+            row[name] = None if hidden and name != "denominator" else _number(record[name])
+        row["status"] = HIDDEN if hidden else SHOWN
+        row["marker"] = str(record["marker"])
+        rows.append(row)
+    return rows
+
+
+def view_document(catalog: Catalog, view: PublicView, table: MeasureTable) -> dict[str, Any]:
+    """One view of the published file: texts, dimensions and the protected table."""
+    dims = table.request.by
+    return {
+        "code": view.code,
+        "title": view.title,
+        "outcome": {"code": view.outcome, "label": catalog.outcome(view.outcome).label},
+        "measure": {"code": view.measure, "label": MEASURES[view.measure]},
+        "period": list(table.request.period),
+        "dimensions": [{"code": code, "label": catalog.dimension(code).label,
+                        "categories": [c.label for c in catalog.dimension(code).categories],
+                        "residual": [c.label for c in catalog.dimension(code).categories
+                                     if c.residual]}
+                       for code in dims],
+        "about_suicide": view.about_suicide,
+        "headline_subject": view.headline_subject,
+        "what_it_means": " ".join(view.what_it_means.split()),
+        "what_it_does_not_mean": " ".join(view.what_it_does_not_mean.split()),
+        "table": {"title": table.title, "unit": table.unit, "method": table.method,
+                  "policy": table.policy, "legend": table.legend, "notes": list(table.notes),
+                  "rows": _rows(table, dims)},
+    }
+
+
+def build_publication(catalog: Catalog, database: Database,
+                      generated_at: datetime.datetime | None = None) -> dict[str, Any]:
+    """The whole published document for ``catalog``'s public views."""
+    if not catalog.public_views:
+        raise ExplorerError(f"the catalog of {catalog.code!r} declares no public_views to publish")
+    policy = policy_for(catalog, PUBLIC_AUDIENCE)
+    when = generated_at or datetime.datetime.now(datetime.timezone.utc)
+    views = [view_document(catalog, view, build_view_table(catalog, view, database))
+             for view in catalog.public_views]
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "generated_at": when.strftime("%Y-%m-%d %H:%M UTC"),
+        "dataset": {"code": catalog.code, "title": catalog.title, "version": catalog.version,
+                    "description": " ".join(catalog.description.split())},
+        "provenance": list(catalog.provenance),
+        "linkage_method": " ".join(catalog.linkage.method.split()),
+        "policy": {"name": policy.name, "version": policy.version, "label": policy.label,
+                   "description": " ".join(policy.description.split())},
+        "views": views,
+    }
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; the file is for the public
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def is_current(catalog: Catalog, path: Path) -> bool:
+    """Whether ``path`` holds a valid published file of this catalog's dataset version, public
+    policy version and public views (same codes and titles, in order); ``--if-absent``
+    republishes otherwise."""
+    try:
+        publication = load_publication(catalog.code, path)
+    except PublishedFileError:
+        return False
+    return (publication.dataset_version == catalog.version
+            and publication.policy_label == policy_for(catalog, PUBLIC_AUDIENCE).label
+            and [(v.code, v.title) for v in publication.views]
+            == [(v.code, v.title) for v in catalog.public_views])
+
+
+def publish(catalog: Catalog, database_path: Path | None = None, out: Path | None = None,
+            if_absent: bool = False) -> PublishResult:
+    """Build the public views from the database and write the published file."""
+    import duckdb
+
+    out = Path(out) if out is not None else published_path(catalog.code)
+    if if_absent and is_current(catalog, out):
+        return PublishResult(out, (), "", skipped=True)
+    database_path = Path(database_path or default_database_path(catalog.code))
+    try:
+        with open_database(database_path, catalog.code) as database:
+            document = build_publication(catalog, database)
+    except duckdb.Error as error:
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ExplorerError(f"cannot read the database {database_path}: {first_line}") from None
+    try:
+        _write_atomically(out, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    except OSError as error:
+        raise ExplorerError(f"cannot write {out}: {error.strerror or error}") from None
+    load_publication(catalog.code, out)  # what was written reads back, or PublishedFileError
+    return PublishResult(out, tuple((v["code"], v["title"]) for v in document["views"]),
+                         document["policy"]["label"])
+
+
+__all__ = ["PublishResult", "build_publication", "build_view_table", "is_current", "publish",
+           "view_document", "view_request"]

@@ -1,0 +1,311 @@
+"""Read and validate the published public views file (``data/published/<dataset>.json``).
+
+The public summary page reads this file and nothing else: no catalog query, no database (this
+module and its imports never import the database layer). ``python -m explorer publish``
+(explorer.publish) writes it; every number in it passed disclosure control under the public
+policy. Loading checks the file against :data:`PUBLISHED_SCHEMA` and a few rules the schema
+cannot state (a hidden cell carries no number), and turns each view back into a
+:class:`~explorer.measure_table.MeasureTable`, so explorer.charts draws it like any other
+protected table. Problems become a :class:`PublishedFileError` with a message fit for the page.
+
+Status vocabulary in the file: ``shown`` or ``hidden``. The engine's primary/secondary
+distinction is not published (it would tell which hidden cells are the small ones), nor is
+the rule that decided each cell.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import numpy as np
+import pandas as pd
+from jsonschema.exceptions import best_match
+
+from explorer.errors import ExplorerError
+from explorer.measure_table import MeasureTable
+from explorer.paths import data_dir
+from explorer.public_headline import headline
+from explorer.safe_messaging import SUPPORT_NOTICE
+from explorer.table_request import TableRequest
+
+FORMAT = "linked-data-inequalities-explorer/published-views"
+FORMAT_VERSION = 1
+SHOWN, HIDDEN = "shown", "hidden"
+ROW_NUMBERS = ("value", "lower", "upper", "events", "denominator")
+FRAME_COLUMNS = [*ROW_NUMBERS, "status", "marker"]
+PUBLIC_AUDIENCE = "public"
+
+
+class PublishedFileError(ExplorerError):
+    """The published views file is missing or malformed."""
+
+
+def published_path(dataset: str) -> Path:
+    """Where the published views of ``dataset`` live: ``<data dir>/published/<dataset>.json``
+    (the data dir is EXPLORER_DATA_DIR when set, else data/)."""
+    return data_dir() / "published" / f"{dataset}.json"
+
+
+def publish_command(dataset: str) -> str:
+    return f"python -m explorer publish --dataset {dataset}"
+
+
+# --- schema -------------------------------------------------------------------------------
+
+_TEXT = {"type": "string", "minLength": 1}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_YEAR = {"type": "integer", "minimum": 1800, "maximum": 2200}
+
+
+def _record(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": list(properties),
+            "additionalProperties": False}
+
+
+_ROW = _record({
+    "dims": {"type": "object", "additionalProperties": {"type": "string"}},
+    **{name: _NUMBER_OR_NULL for name in ROW_NUMBERS},
+    "status": {"enum": [SHOWN, HIDDEN]},
+    "marker": {"type": "string", "pattern": r"^(\[[a-z]+\])*$"},
+})
+_TABLE = _record({
+    "title": _TEXT, "unit": _TEXT, "method": _TEXT, "policy": _TEXT,
+    "legend": {"type": "string"},
+    "notes": {"type": "array", "items": {"type": "string"}},
+    "rows": {"type": "array", "items": _ROW, "minItems": 1},
+})
+_VIEW = _record({
+    "code": {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"},
+    "title": _TEXT,
+    "outcome": _record({"code": _TEXT, "label": _TEXT}),
+    "measure": _record({"code": {"enum": ["asmr", "crude_rate"]}, "label": _TEXT}),
+    "period": {"type": "array", "items": _YEAR, "minItems": 2, "maxItems": 2},
+    "dimensions": {"type": "array", "minItems": 1, "items": _record({
+        "code": _TEXT, "label": _TEXT,
+        "categories": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "residual": {"type": "array", "items": {"type": "string"}}})},
+    "about_suicide": {"type": "boolean"},
+    "headline_subject": _TEXT,
+    "what_it_means": _TEXT,
+    "what_it_does_not_mean": _TEXT,
+    "table": _TABLE,
+})
+PUBLISHED_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Published public views",
+    **_record({
+        "format": {"const": FORMAT},
+        "format_version": {"const": FORMAT_VERSION},
+        "generated_at": _TEXT,
+        "dataset": _record({"code": _TEXT, "title": _TEXT, "version": _TEXT, "description": _TEXT}),
+        "provenance": {"type": "array", "items": _TEXT},
+        "linkage_method": _TEXT,
+        "policy": _record({"name": _TEXT, "version": _TEXT, "label": _TEXT, "description": _TEXT}),
+        "views": {"type": "array", "items": _VIEW, "minItems": 1},
+    }),
+}
+_VALIDATOR = jsonschema.Draft202012Validator(PUBLISHED_SCHEMA)
+
+
+# --- the loaded model -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PublishedDimension:
+    """A breakdown: its category labels in order, and those that are residual ("not stated"),
+    which are shown but not compared in the headline."""
+
+    code: str
+    label: str
+    categories: tuple[str, ...]
+    residual: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublishedView:
+    """One public view: its texts and its protected table, rebuilt as a MeasureTable."""
+
+    code: str
+    title: str
+    outcome_label: str
+    measure_label: str
+    about_suicide: bool
+    headline_subject: str
+    what_it_means: str
+    what_it_does_not_mean: str
+    dimensions: tuple[PublishedDimension, ...]
+    table: MeasureTable
+
+    @property
+    def interior(self) -> np.ndarray:
+        """True for rows that are groups (every label a category), False for totals."""
+        frame = self.table.frame
+        keep = np.ones(len(frame), dtype=bool)
+        for dimension in self.dimensions:
+            keep &= frame[dimension.code].isin(dimension.categories).to_numpy()
+        return keep
+
+    @property
+    def residual(self) -> np.ndarray:
+        """True for rows in a residual category of any dimension (e.g. religion not stated)."""
+        frame = self.table.frame
+        rows = np.zeros(len(frame), dtype=bool)
+        for dimension in self.dimensions:
+            rows |= frame[dimension.code].isin(dimension.residual).to_numpy()
+        return rows
+
+    @property
+    def headline(self) -> str:
+        """A plain-English finding from the published values only."""
+        return headline(self.table, self.interior, self.headline_subject, self.residual)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The published file: dataset, provenance, policy and the views."""
+
+    path: Path
+    dataset_code: str
+    dataset_title: str
+    dataset_version: str
+    dataset_description: str
+    provenance: tuple[str, ...]
+    linkage_method: str
+    policy_label: str
+    policy_description: str
+    generated_at: str
+    views: tuple[PublishedView, ...]
+
+    @property
+    def about_suicide(self) -> bool:
+        return any(view.about_suicide for view in self.views)
+
+
+# --- loading --------------------------------------------------------------------------------
+
+def load_publication(dataset: str, path: str | Path | None = None) -> Publication:
+    """The validated published views of ``dataset`` (from ``path``, default published_path)."""
+    source = Path(path) if path is not None else published_path(dataset)
+    republish = f"publish it with: {publish_command(dataset)}"
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PublishedFileError(f"No public summary has been published for {dataset!r} yet "
+                                 f"({source} not found); {republish}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise PublishedFileError(f"Cannot read the published file {source} ({error}); "
+                                 f"{republish}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PublishedFileError(f"The published file {source} is not valid JSON (line "
+                                 f"{error.lineno}: {error.msg}); {republish}") from None
+    problem = _problem(document)
+    if problem is None and document["dataset"]["code"] != dataset:
+        problem = f"dataset.code: {document['dataset']['code']!r} is not {dataset!r}"
+    if problem is not None:
+        raise PublishedFileError(f"The published file {source} is malformed ({problem}); "
+                                 f"{republish}")
+    return _publication(source, document)
+
+
+def _problem(document: Any) -> str | None:
+    """The first thing wrong with the document, as 'key.path: what', or None."""
+    error = best_match(_VALIDATOR.iter_errors(document))
+    if error is not None:
+        where = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+        return f"{where}: {error.message}"
+    codes = [view["code"] for view in document["views"]]
+    if len(set(codes)) != len(codes):
+        return "views: a view code is repeated"
+    for index, view in enumerate(document["views"]):
+        expected = [dimension["code"] for dimension in view["dimensions"]]
+        for number, row in enumerate(view["table"]["rows"]):
+            where = f"views.{index}.table.rows.{number}"
+            if list(row["dims"]) != expected:
+                return f"{where}.dims: expected {expected}, got {list(row['dims'])}"
+            if row["status"] == HIDDEN:
+                if any(row[name] is not None for name in ("value", "lower", "upper", "events")):
+                    return f"{where}: a hidden cell carries a number"
+                if "[c]" not in row["marker"]:
+                    return f"{where}: a hidden cell has no [c] marker"
+            if any(isinstance(row[name], float) and not math.isfinite(row[name])
+                   for name in ROW_NUMBERS):
+                return f"{where}: a number is not finite"
+    return None
+
+
+def _publication(source: Path, document: dict[str, Any]) -> Publication:
+    dataset = document["dataset"]
+    views = tuple(_view(dataset["code"], raw) for raw in document["views"])
+    policy = document["policy"]
+    return Publication(
+        path=source, dataset_code=dataset["code"], dataset_title=dataset["title"],
+        dataset_version=dataset["version"], dataset_description=dataset["description"],
+        provenance=tuple(document["provenance"]), linkage_method=document["linkage_method"],
+        policy_label=policy["label"], policy_description=policy["description"],
+        generated_at=document["generated_at"], views=views)
+
+
+def _view(dataset: str, raw: dict[str, Any]) -> PublishedView:
+    dimensions = tuple(PublishedDimension(d["code"], d["label"], tuple(d["categories"]),
+                                          tuple(d["residual"])) for d in raw["dimensions"])
+    table = raw["table"]
+    records = [{**row["dims"], **{name: row[name] for name in FRAME_COLUMNS}}
+               for row in table["rows"]]
+    frame = pd.DataFrame.from_records(records, columns=[d.code for d in dimensions] + FRAME_COLUMNS)
+    for name in ROW_NUMBERS:
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    request = TableRequest(dataset=dataset, outcome=raw["outcome"]["code"],
+                           measure=raw["measure"]["code"], by=tuple(d.code for d in dimensions),
+                           where={}, period=(raw["period"][0], raw["period"][1]),
+                           audience=PUBLIC_AUDIENCE)
+    measure_table = MeasureTable(request=request, frame=frame, title=table["title"],
+                                 unit=table["unit"], method=table["method"],
+                                 policy=table["policy"], legend=table["legend"],
+                                 notes=tuple(table["notes"]))
+    return PublishedView(code=raw["code"], title=raw["title"],
+                         outcome_label=raw["outcome"]["label"], measure_label=raw["measure"]["label"],
+                         about_suicide=raw["about_suicide"],
+                         headline_subject=raw["headline_subject"],
+                         what_it_means=raw["what_it_means"],
+                         what_it_does_not_mean=raw["what_it_does_not_mean"],
+                         dimensions=dimensions, table=measure_table)
+
+
+# --- what the page shows and downloads ------------------------------------------------------
+
+def display_frame(view: PublishedView) -> pd.DataFrame:
+    """The protected table with readable column names (dimension labels, 'Deaths', ...)."""
+    frame = view.table.frame.rename(columns={d.code: d.label for d in view.dimensions})
+    return frame.rename(columns={
+        "value": f"Rate ({view.table.unit})", "lower": "Lower 95% CI", "upper": "Upper 95% CI",
+        "events": "Deaths", "denominator": "Person-years", "status": "Status",
+        "marker": "Marker"})
+
+
+def view_csv(view: PublishedView, publication: Publication) -> str:
+    """The view's protected table as CSV under '#' notes (title, unit, policy, legend, source,
+    and the support notice for a suicide-related view). Hidden cells are empty, with their
+    GSS marker in the marker column."""
+    table = view.table
+    policy = " ".join(publication.policy_description.split())
+    lines = [f"# {view.title}: {table.title}", f"# Unit: {table.unit}",
+             f"# Disclosure control policy: {table.policy} ({policy})",
+             f"# Legend: {table.legend or 'no markers used'}",
+             f"# Source: {publication.dataset_title}, dataset version {publication.dataset_version}, "
+             f"published {publication.generated_at}"]
+    lines += [f"# Note: {' '.join(note.split())}" for note in table.notes]
+    if view.about_suicide:
+        lines.append(f"# Support: {SUPPORT_NOTICE}")
+    body = table.frame.to_csv(index=False, float_format="%.10g")
+    return "\n".join(lines) + "\n" + body
+
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "HIDDEN", "PUBLISHED_SCHEMA", "SHOWN", "Publication",
+           "PublishedDimension", "PublishedFileError", "PublishedView", "display_frame",
+           "load_publication", "publish_command", "published_path", "view_csv"]

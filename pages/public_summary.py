@@ -1,0 +1,64 @@
+"""Public summary: the curated public views, read only from the published file
+(python -m explorer publish). Works without the microdata database; shows the Samaritans
+support notice with every suicide-related view."""
+
+import streamlit as st
+
+from explorer.app_support import require_router
+from explorer.charts import chart_for
+from explorer.published import PublishedFileError, display_frame, load_publication, view_csv
+from explorer.safe_messaging import SUPPORT_NOTICE
+
+require_router()
+dataset = st.session_state["dataset"]
+
+st.title("Public summary")
+try:
+    publication = load_publication(dataset)
+except PublishedFileError as error:
+    st.warning(str(error), icon=":material/info:")
+    st.stop()
+
+st.markdown(
+    f"Summary figures from **{publication.dataset_title}**. Every number here passed disclosure "
+    f"control under the public policy ({publication.policy_label}): counts are perturbed and "
+    "small or revealing figures are hidden, so tables need not add up to their totals. "
+    f"Published {publication.generated_at}.")
+if publication.about_suicide:
+    st.info(f"**Support is available.** {SUPPORT_NOTICE}", icon=":material/call:")
+
+for view in publication.views:
+    st.header(view.title, anchor=view.code, divider="gray")
+    st.markdown(f"**{view.headline}**")
+    st.plotly_chart(chart_for(view.table), key=f"public_chart_{view.code}", width="stretch")
+    shows, does_not = st.columns(2)
+    with shows:
+        st.markdown("**What this shows**")
+        st.write(view.what_it_means)
+    with does_not:
+        st.markdown("**What this does not show**")
+        st.write(view.what_it_does_not_mean)
+    if view.about_suicide:
+        st.caption(f":material/call: {SUPPORT_NOTICE}")
+    with st.expander("Table and method"):
+        st.dataframe(display_frame(view), hide_index=True)
+        if view.table.legend:
+            st.caption(f"Markers: {view.table.legend}")
+        st.caption(view.table.method)
+        for note in view.table.notes:
+            st.caption(note)
+    st.download_button("Download this table (CSV)", view_csv(view, publication),
+                       file_name=f"{publication.dataset_code}_{view.code}.csv", mime="text/csv",
+                       key=f"public_download_{view.code}", icon=":material/download:")
+
+st.header("About these figures", anchor="about", divider="gray")
+st.write(publication.dataset_description)
+st.markdown("**Sources**")
+for source in publication.provenance:
+    st.markdown(f"- {source}")
+st.markdown("**Linkage**")
+st.write(publication.linkage_method)
+st.markdown("**Disclosure control**")
+st.write(publication.policy_description)
+st.caption(f"Dataset version {publication.dataset_version}; policy {publication.policy_label}; "
+           f"published {publication.generated_at}.")

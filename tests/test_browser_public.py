@@ -1,0 +1,113 @@
+"""The public summary in a real browser (Playwright + Debian chromium against `streamlit run`)
+with a data directory that holds only the published file: no microdata database at all. A
+public visitor opens it from the sidebar, sees every chart drawn, the headlines and the
+Samaritans support notice, and downloads a CSV with GSS markers. Screenshot:
+docs/screenshots/public_summary.png."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from explorer.published import load_publication
+from explorer.publish import publish
+from test_browser import (CHROMIUM, ROOT, SHOTS, WAIT, _free_port, _open, _wait_idle,  # noqa: F401
+                          browser, page)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def published_only_dir(tmp_path_factory, census_catalog, default_database) -> Path:
+    directory = tmp_path_factory.mktemp("public_browser_data")
+    publish(census_catalog, database_path=default_database,
+            out=directory / "published" / "census_mortality.json")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def public_server(published_only_dir):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: apt-get install -y chromium (.ci/run installs it)")
+    assert not list(published_only_dir.glob("*.duckdb"))
+    port = _free_port()
+    env = dict(os.environ, EXPLORER_DATA_DIR=str(published_only_dir))
+    env.pop("EXPLORER_ACCOUNTS", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("streamlit did not start")
+    yield url
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+def _wait_for_charts(page, count: int) -> None:
+    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}",
+                           timeout=WAIT)
+
+
+def test_public_summary_from_the_sidebar_without_a_database(page, public_server,
+                                                            published_only_dir):
+    publication = load_publication("census_mortality",
+                                   published_only_dir / "published" / "census_mortality.json")
+    _open(page, public_server)
+    page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text="Public summary").click()
+    page.get_by_role("heading", name="Public summary").wait_for(timeout=WAIT)
+    _wait_for_charts(page, len(publication.views))
+    _wait_idle(page)
+    assert "/public_summary" in page.url
+    assert page.locator(".js-plotly-plot").count() == len(publication.views)
+    main = page.get_by_test_id("stMain")
+    notice = main.locator('[data-testid="stAlert"]').filter(has_text="116 123")
+    assert notice.first.is_visible()
+    assert "jo@samaritans.org" in notice.first.inner_text()
+    text = main.inner_text()
+    for view in publication.views:
+        assert view.title in text
+        assert view.headline.split(" (")[0] in text  # "Between 2011 and 2021, ... the group "X""
+    assert "Traceback" not in text and "Error" not in text
+    # Streamlit scrolls inside its own container, so grow the window to the page's height to
+    # capture every view in one screenshot.
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 12000)})
+    _wait_for_charts(page, len(publication.views))
+    _wait_idle(page)
+    page.screenshot(path=str(SHOTS / "public_summary.png"), full_page=True)
+
+
+def test_public_csv_download_has_markers_and_the_support_line(page, public_server):
+    _open(page, f"{public_server}/public_summary")
+    page.get_by_role("heading", name="Public summary").wait_for(timeout=WAIT)
+    _wait_idle(page)
+    buttons = page.locator('[data-testid="stDownloadButton"] button')
+    buttons.first.wait_for(timeout=WAIT)
+    with page.expect_download(timeout=WAIT) as download:
+        buttons.nth(1).click()  # suicide by sex and age group: hidden, [z] and [u] cells
+    assert download.value.suggested_filename == "census_mortality_suicide_by_sex_and_age.csv"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("# Suicide by sex and age group")
+    assert "116 123" in text and "jo@samaritans.org" in text
+    body = [line for line in text.splitlines() if not line.startswith("#")]
+    assert body[0] == "sex,age_group,value,lower,upper,events,denominator,status,marker"
+    assert any(line.endswith(",hidden,[c]") for line in body)
+    assert any(line.endswith("[z]") for line in body)

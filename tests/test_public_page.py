@@ -1,0 +1,148 @@
+"""The public summary page (AppTest from app.py, as a public visitor): it renders from the
+published file alone, with the microdata database file absent and the database layer never
+called; it shows the support notice for suicide views, a headline, a chart and a CSV download
+per view; and a clear message when nothing has been published."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer.published import load_publication
+from explorer.publish import publish
+from explorer.safe_messaging import wording_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/public_summary.py"
+pytestmark = pytest.mark.app
+
+
+@pytest.fixture(autouse=True)
+def navigation_not_pages_directory(monkeypatch):
+    """As in test_pages.py: keep AppTest out of Streamlit's legacy pages-directory mode."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(scope="module")
+def published_only_dir(tmp_path_factory, census_catalog, default_database) -> Path:
+    """A data directory holding the published file and nothing else (no database)."""
+    directory = tmp_path_factory.mktemp("published_only")
+    publish(census_catalog, database_path=default_database,
+            out=directory / "published" / "census_mortality.json")
+    return directory
+
+
+@pytest.fixture
+def database_forbidden(monkeypatch):
+    """Any attempt to open a DuckDB database fails the test."""
+    import duckdb
+
+    import explorer.db.connection as connection
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"the public page opened a database: {args}")
+
+    monkeypatch.setattr(duckdb, "connect", refuse)
+    monkeypatch.setattr(connection, "open_database", refuse)
+
+
+def _public_page(monkeypatch, data_dir: Path) -> AppTest:
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    return at.switch_page(PAGE).run()
+
+
+def test_public_page_renders_without_the_database(monkeypatch, published_only_dir,
+                                                  database_forbidden, census_catalog):
+    assert sorted(p.name for p in published_only_dir.rglob("*") if p.is_file()) == \
+        ["census_mortality.json"]
+    at = _public_page(monkeypatch, published_only_dir)
+    assert not at.exception and not at.error
+    publication = load_publication("census_mortality", published_only_dir / "published" /
+                                   "census_mortality.json")
+    views = publication.views
+    assert len(views) == len(census_catalog.public_views)
+
+    headers = [header.value for header in at.header]
+    assert headers[:len(views)] == [view.title for view in views]
+    markdown = [element.value for element in at.markdown]
+    for view in views:
+        assert f"**{view.headline}**" in markdown
+        assert view.what_it_means in markdown and view.what_it_does_not_mean in markdown
+    assert len(at.get("plotly_chart")) == len(views)
+
+    downloads = at.get("download_button")
+    assert len(downloads) == len(views)
+    assert [button.proto.label for button in downloads] == ["Download this table (CSV)"] * len(views)
+    assert [button.proto.id.split("-")[-1] for button in downloads] == [
+        f"public_download_{view.code}" for view in views]
+
+    assert "What this shows" in " ".join(markdown) and "What this does not show" in " ".join(markdown)
+    assert any("Disclosure control" in text for text in markdown)
+
+
+def test_support_notice_shows_with_every_suicide_view(monkeypatch, published_only_dir,
+                                                      database_forbidden):
+    at = _public_page(monkeypatch, published_only_dir)
+    notice = [info.value for info in at.info]
+    assert len(notice) == 1 and "116 123" in notice[0] and "jo@samaritans.org" in notice[0]
+    captions = [caption.value for caption in at.caption]
+    suicide_views = [v for v in load_publication(
+        "census_mortality", published_only_dir / "published" / "census_mortality.json").views
+        if v.about_suicide]
+    assert sum("116 123" in caption for caption in captions) == len(suicide_views)
+    page_text = " ".join(element.value for element in [*at.markdown, *at.caption, *at.info]
+                         if isinstance(element.value, str))
+    assert "commit" not in page_text.casefold()
+    for view in suicide_views:
+        assert not wording_problems(view.headline)
+
+
+def test_page_without_suicide_views_shows_no_notice(monkeypatch, tmp_path, published_only_dir):
+    source = published_only_dir / "published" / "census_mortality.json"
+    document = json.loads(source.read_text(encoding="utf-8"))
+    document["views"] = [v for v in document["views"] if not v["about_suicide"]]
+    target = tmp_path / "published" / "census_mortality.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps(document), encoding="utf-8")
+    at = _public_page(monkeypatch, tmp_path)
+    assert not at.exception and not at.info
+    assert [header.value for header in at.header][0] == document["views"][0]["title"]
+
+
+def test_absent_published_file_says_how_to_publish(monkeypatch, tmp_path, database_forbidden):
+    at = _public_page(monkeypatch, tmp_path)
+    assert not at.exception
+    warnings = [warning.value for warning in at.warning]
+    assert len(warnings) == 1
+    assert "No public summary has been published" in warnings[0]
+    assert "python -m explorer publish --dataset census_mortality" in warnings[0]
+    assert not at.get("plotly_chart") and not at.get("download_button")
+
+
+def test_malformed_published_file_is_a_message_not_a_stack_trace(monkeypatch, tmp_path,
+                                                                 published_only_dir):
+    shutil.copytree(published_only_dir / "published", tmp_path / "published")
+    path = tmp_path / "published" / "census_mortality.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    hidden = next(row for view in document["views"] for row in view["table"]["rows"]
+                  if row["status"] == "hidden")
+    hidden["events"] = 3  # a hidden cell must never carry a count
+    path.write_text(json.dumps(document), encoding="utf-8")
+    at = _public_page(monkeypatch, tmp_path)
+    assert not at.exception
+    assert "a hidden cell carries a number" in at.warning[0].value
+    assert not at.get("plotly_chart")
