@@ -55,7 +55,7 @@ CHANGES = [
     ("breakdown: detailed ethnic group", "selectbox", "explore_by1", "ethnicity_detailed"),
     ("breakdown: deprivation quintile", "selectbox", "explore_by1", "deprivation_quintile"),
     ("measure: slope index of inequality", "selectbox", "explore_measure", "sii"),
-    ("measure: age-standardised rate", "selectbox", "explore_measure", "asmr"),
+    ("measure: crude rate", "selectbox", "explore_measure", "crude_rate"),
     ("second breakdown: age group", "selectbox", "explore_by2", "age_group"),
     ("filter: region = London", "multiselect", "explore_where_region", ["london"]),
     ("period: 2015-2021", "slider", "explore_period", (2015, 2021)),
@@ -124,7 +124,11 @@ def _request_fields(at) -> dict:
 def page_timings() -> tuple[list[dict], float, float]:
     from streamlit.testing.v1 import AppTest
 
+    from explorer.auth import ROLE_KEY, USER_KEY
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.session_state[ROLE_KEY] = AUDIENCE  # Explore is for signed-in officials and statisticians
+    at.session_state[USER_KEY] = "benchmark"
     _check(at.run(), "Home")
     home = statistics.median(_timed(at.run, "Home rerun") for _ in range(5))
     start = time.perf_counter()

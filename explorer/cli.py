@@ -55,6 +55,28 @@ def _build_parser() -> argparse.ArgumentParser:
     table.add_argument("--format", choices=("csv", "json"), default="csv")
     table.add_argument("--database", type=Path, default=None,
                        help="DuckDB file (default: data/<dataset>.duckdb)")
+
+    publish = commands.add_parser("publish", help="write the catalog's public views, protected "
+                                  "under the public policy, to one file for the public summary")
+    publish.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
+    publish.add_argument("--database", type=Path, default=None,
+                         help="DuckDB file (default: data/<dataset>.duckdb)")
+    publish.add_argument("--out", type=Path, default=None,
+                         help="file to write (default: data/published/<dataset>.json)")
+    publish.add_argument("--if-absent", action="store_true",
+                         help="do nothing when the output file already holds this dataset "
+                              "version's public views")
+
+    add_user = commands.add_parser("add-user", help="add a local account (user name, role, "
+                                   "password hash) to the accounts file")
+    add_user.add_argument("--user", required=True, help="user name, e.g. olivia.smith")
+    add_user.add_argument("--role", required=True, help="official or statistician")
+    add_user.add_argument("--accounts", type=Path, default=None,
+                          help="accounts file (default: $EXPLORER_ACCOUNTS, else data/accounts.json)")
+    add_user.add_argument("--password-stdin", action="store_true",
+                          help="read the password from the first line of stdin instead of a prompt")
+    add_user.add_argument("--replace", action="store_true",
+                          help="overwrite the user's role and password if they already exist")
     return parser
 
 
@@ -105,7 +127,49 @@ def _cmd_table(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"build-data": _cmd_build_data, "catalog": _cmd_catalog, "table": _cmd_table}
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from explorer.catalog import load_catalog
+    from explorer.publish import publish
+
+    result = publish(load_catalog(args.dataset), database_path=args.database, out=args.out,
+                     if_absent=args.if_absent)
+    print(result.summary())
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The new password: stdin's first line, or typed twice at a hidden prompt."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    try:
+        password = getpass.getpass("Password: ")
+        if password and getpass.getpass("Repeat the password: ") != password:
+            raise ExplorerError("the two passwords differ")
+    except (EOFError, KeyboardInterrupt):
+        raise ExplorerError("no password given") from None
+    return password
+
+
+def _cmd_add_user(args: argparse.Namespace) -> int:
+    from explorer.auth.accounts import (accounts_path, add_user, check_account_role,
+                                        check_username, load_accounts)
+
+    path = args.accounts or accounts_path()
+    name = check_username(args.user)  # every check that needs no password before the prompt
+    check_account_role(args.role)
+    if not args.replace and name in load_accounts(path):
+        raise ExplorerError(f"user {name!r} already exists in {path} (use --replace to change "
+                            "their role or password)")
+    name = add_user(path, args.user, _read_password(args.password_stdin), args.role,
+                    replace=args.replace)
+    print(f"{'Saved' if args.replace else 'Added'} user {name} ({args.role}) in {path}")
+    return 0
+
+
+_COMMANDS = {"add-user": _cmd_add_user, "build-data": _cmd_build_data, "catalog": _cmd_catalog,
+             "publish": _cmd_publish, "table": _cmd_table}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,11 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from explorer.app_support import linkage_table_for, load_catalog_for_app, require_router
+from explorer.auth import OFFICIAL, STATISTICIAN, require_role
 from explorer.charts import chart_for
 from explorer.errors import ExplorerError
 from explorer.sdc.policy import load_policy
 
 require_router()
+role = require_role(OFFICIAL, STATISTICIAN)  # linkage tables are protected for this role
 catalog = load_catalog_for_app(st.session_state["dataset"])
 try:
     policies = {audience: load_policy(name) for audience, name in catalog.sdc_policies.items()}
@@ -38,7 +40,7 @@ person_level = [code for code, d in catalog.dimensions.items() if d.table == cat
 linkage_by = st.selectbox("Linkage rate by", person_level, key="catalog_linkage_by",
                           format_func=lambda code: catalog.dimensions[code].label)
 try:
-    linkage = linkage_table_for(catalog.code, linkage_by)
+    linkage = linkage_table_for(catalog.code, linkage_by, role)
 except ExplorerError as error:
     st.warning(str(error))
 else:

@@ -5,14 +5,15 @@ in explorer/. The view is bound to the URL (explorer.view_state) so it can be sh
 import streamlit as st
 
 from explorer.app_support import (csv_download, hidden_cell_summary, load_catalog_for_app,
-                                  require_router, view_tables_for)
+                                  require_router, view_tables_for, xlsx_download)
+from explorer.downloads import XLSX_MIME
+from explorer.auth import OFFICIAL, STATISTICIAN, require_role
 from explorer.charts import chart_for
 from explorer.errors import ExplorerError
 from explorer.sdc.policy import load_policy
 from explorer.table_request import MEASURES
 from explorer.view_state import ExploreView, view_from_query_params, view_to_query_params
 
-AUDIENCE = "official"  # sign-in arrives in a later issue
 NONE = ""
 _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
 
@@ -23,6 +24,7 @@ def _escape(text: str) -> str:
 
 
 require_router()
+AUDIENCE = require_role(OFFICIAL, STATISTICIAN)  # tables are protected for the signed-in role
 catalog = load_catalog_for_app(st.session_state["dataset"])
 dimensions = list(catalog.dimensions)
 label = {code: dimension.label for code, dimension in catalog.dimensions.items()}
@@ -92,6 +94,7 @@ try:
     trend_figure = chart_for(trend)
     policy = load_policy(catalog.sdc_policies[AUDIENCE])
     download = csv_download(table, catalog)
+    workbook = xlsx_download(table, catalog)
 except ExplorerError as error:
     st.error(str(error))
     st.stop()
@@ -135,6 +138,13 @@ with st.expander("How this was calculated"):
             st.markdown(f"- {note}")
     st.markdown(f"**Dataset.** {catalog.title}, version {catalog.version}.")
 
-st.download_button("Download CSV", download, file_name=f"{catalog.code}_{request.outcome}_"
-                   f"{request.measure}_{'_'.join(request.by)}.csv", mime="text/csv",
-                   icon=":material/download:")
+if AUDIENCE == STATISTICIAN:  # the same view, cell by cell, on the review page
+    st.page_link("pages/review.py", label="Review this view's disclosure control",
+                 icon=":material/fact_check:", query_params=params)
+
+file_stem = f"{catalog.code}_{request.outcome}_{request.measure}_{'_'.join(request.by)}"
+left, right, _ = st.columns([1, 1, 3])
+left.download_button("Download CSV", download, file_name=f"{file_stem}.csv", mime="text/csv",
+                     icon=":material/download:")
+right.download_button("Download Excel", workbook,
+                      file_name=f"{file_stem}.xlsx", mime=XLSX_MIME, icon=":material/table_view:")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from explorer.app_support import database_status, load_catalog_for_app, require_router
+from explorer.auth import PUBLIC, current_role
 
 require_router()
 
@@ -20,4 +21,8 @@ if status.ready:
     st.success(f"Database ready: {status.path.name} (dataset version {catalog.version}).")
 else:
     st.warning(status.message)
-st.caption("Breakdown pages arrive with the next releases; this page confirms the data are in place.")
+if current_role() == PUBLIC:
+    st.caption("You are reading the public pages. Officials and statisticians sign in (menu: "
+               "Sign in) to build breakdowns and review disclosure control.")
+else:
+    st.caption("The pages open to you are in the menu.")

@@ -124,3 +124,35 @@ def default_database_dir(tmp_path_factory, census_catalog: Catalog) -> Path:
 def default_database(default_database_dir: Path, census_catalog: Catalog) -> Path:
     """Path of the default-size database file."""
     return default_database_dir / f"{census_catalog.code}.duckdb"
+
+
+@dataclass(frozen=True)
+class LocalAccounts:
+    """A local accounts file and the users in it: name -> (role, password)."""
+
+    path: Path
+    users: dict[str, tuple[str, str]]
+
+    def password(self, user: str) -> str:
+        return self.users[user][1]
+
+
+LOCAL_USERS = {"olivia": ("official", "olivia's long password"),
+               "sam": ("statistician", "sam's long password")}
+
+
+@pytest.fixture(scope="session")
+def local_accounts(tmp_path_factory) -> LocalAccounts:
+    """An accounts file made with the real command (python -m explorer add-user
+    --password-stdin): olivia is an official, sam a statistician. Point EXPLORER_ACCOUNTS at
+    ``.path`` to sign in with them."""
+    import subprocess
+    import sys
+
+    path = tmp_path_factory.mktemp("accounts") / "accounts.json"
+    for user, (role, password) in LOCAL_USERS.items():
+        subprocess.run([sys.executable, "-m", "explorer", "add-user", "--user", user, "--role", role,
+                        "--accounts", str(path), "--password-stdin"], input=password + "\n",
+                       text=True, check=True, capture_output=True,
+                       cwd=Path(__file__).resolve().parent.parent)
+    return LocalAccounts(path, dict(LOCAL_USERS))

@@ -3,6 +3,7 @@ local port (TESTING.md). Screenshots of each page go to docs/screenshots/."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import signal
@@ -14,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright import sync_api as playwright_api
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,11 +35,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(default_database_dir):
+def server(default_database_dir, local_accounts):
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is missing: apt-get install -y chromium (.ci/run installs it)")
     port = _free_port()
-    env = dict(os.environ, EXPLORER_DATA_DIR=str(default_database_dir))
+    env = dict(os.environ, EXPLORER_DATA_DIR=str(default_database_dir),
+               EXPLORER_ACCOUNTS=str(local_accounts.path))
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
@@ -86,6 +89,23 @@ def _wait_idle(page) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
 
 
+def _submit_sign_in(page, user: str, password: str) -> None:
+    """Fill in and submit the sign-in page's form (the page must be showing it)."""
+    page.get_by_label("User name", exact=True).fill(user)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    _wait_idle(page)
+
+
+def _open_signed_in(page, url: str, user: str, password: str) -> None:
+    """Open ``url`` in a new session: the page refuses a public visitor, so follow its
+    "Sign in" link and sign in; the app then returns to ``url`` with its query string."""
+    _open(page, url)
+    page.get_by_text("Please sign in to open it").wait_for(timeout=WAIT)
+    page.get_by_test_id("stMain").get_by_role("link", name="Sign in").click()
+    _submit_sign_in(page, user, password)
+
+
 def _choose(page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
     box.get_by_role("button", name="Open").click()
@@ -98,18 +118,22 @@ def _chart_title(page) -> str:
     return page.locator(".js-plotly-plot .gtitle").first.text_content() or ""
 
 
-def test_home_and_catalog_pages_render(page, server):
+def test_home_and_catalog_pages_render(page, server, local_accounts):
     _open(page, server)
     page.get_by_text("Linked Data Inequalities Explorer").first.wait_for(timeout=WAIT)
     page.screenshot(path=str(SHOTS / "home.png"), full_page=True)
+    page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text="Sign in").click()
+    _submit_sign_in(page, "olivia", local_accounts.password("olivia"))
     page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text="Data catalog").click()
     page.get_by_text("Dimensions").first.wait_for(timeout=WAIT)
     _wait_idle(page)
     page.screenshot(path=str(SHOTS / "data_catalog.png"), full_page=True)
 
 
-def test_explore_chart_selector_download_and_shared_url(page, server, tmp_path):
-    _open(page, f"{server}/explore?outcome=suicide&measure=asmr&by=ethnicity_detailed&where.region=wales")
+def test_explore_chart_selector_download_and_shared_url(page, server, local_accounts):
+    password = local_accounts.password("olivia")
+    _open_signed_in(page, f"{server}/explore?outcome=suicide&measure=asmr&by=ethnicity_detailed"
+                    "&where.region=wales", "olivia", password)
     first_title = _chart_title(page)
     assert "Age-standardised" in first_title or "age-standardised" in first_title
     _wait_idle(page)
@@ -120,6 +144,15 @@ def test_explore_chart_selector_download_and_shared_url(page, server, tmp_path):
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "[c]" in text and text.startswith("#")
 
+    with page.expect_download(timeout=WAIT) as download:
+        page.locator('[data-testid="stDownloadButton"] button').filter(has_text="Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert workbook.sheetnames == ["Cover", "Table"]
+    cells = [row for row in workbook["Table"].iter_rows(values_only=True)]
+    markers = cells[0].index("marker")
+    assert any(row[markers] and "[c]" in row[markers] for row in cells[1:])
+
     _choose(page, "Measure", "Crude rate per 100,000 person-years")
     page.wait_for_function(
         "(old) => { const t = document.querySelector('.js-plotly-plot .gtitle');"
@@ -128,16 +161,17 @@ def test_explore_chart_selector_download_and_shared_url(page, server, tmp_path):
     page.wait_for_function("() => location.search.includes('measure=crude_rate')", timeout=WAIT)
     shared = page.url
 
-    other = page.context.new_page()
-    _open(other, shared)
+    other = page.context.new_page()  # a new session: the official signs in again
+    _open_signed_in(other, shared, "olivia", password)
     assert "rude rate" in _chart_title(other)
     measure_box = other.get_by_role("combobox", name="Measure")
     assert measure_box.input_value() == "Crude rate per 100,000 person-years"
     other.close()
 
 
-def test_tampered_url_shows_a_notice(page, server):
-    _open(page, f"{server}/explore?measure=nonsense")
+def test_tampered_url_shows_a_notice(page, server, local_accounts):
+    _open_signed_in(page, f"{server}/explore?measure=nonsense", "olivia",
+                    local_accounts.password("olivia"))
     page.get_by_text("Ignored measure").first.wait_for(timeout=WAIT)
     _chart_title(page)
     page.screenshot(path=str(SHOTS / "explore_tampered_url.png"), full_page=True)

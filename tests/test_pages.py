@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer.app_support import csv_download, hidden_cell_summary
+from explorer.auth import ROLE_KEY, USER_KEY
 from explorer.measure_table import MeasureTable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +34,18 @@ def navigation_not_pages_directory(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+def _as_official(at: AppTest) -> AppTest:
+    """Act as a signed-in official (Explore and Data catalog are for signed-in roles; sign-in
+    itself is tested in test_auth_pages.py)."""
+    at.session_state[ROLE_KEY] = "official"
+    at.session_state[USER_KEY] = "test-official"
+    return at
+
+
 @pytest.fixture
 def app(monkeypatch, default_database_dir) -> AppTest:
     monkeypatch.setenv("EXPLORER_DATA_DIR", str(default_database_dir))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    return _as_official(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60))
 
 
 def _open(at: AppTest, page: str) -> AppTest:
@@ -132,7 +141,8 @@ def test_invalid_combination_is_an_error_not_a_traceback(app):
 
 def test_missing_database_is_an_error(monkeypatch, tmp_path):
     monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path))
-    at = _open(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "pages/explore.py")
+    at = _open(_as_official(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)),
+               "pages/explore.py")
     assert not at.exception
     assert "build-data" in at.error[0].value
     assert not at.dataframe
@@ -226,3 +236,19 @@ def test_linkage_rates_protect_small_unlinked_counts(default_database, census_ca
         assert set(frame["marker"]) <= {"", "[c]"}
         assert frame.loc[frame["marker"] == "[c]", ["value", "events"]].isna().all().all()
         assert table.policy.startswith("official")
+
+
+def test_explore_offers_csv_and_excel_downloads(app):
+    at = _open(app, "pages/explore.py")
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Download CSV", "Download Excel"]
+
+
+def test_a_statistician_gets_a_link_to_review_the_same_view(app):
+    at = _open(app, "pages/explore.py")
+    assert not [link for link in at.get("page_link") if "Review" in link.proto.label]
+    app.session_state[ROLE_KEY] = "statistician"
+    at = app.run()
+    links = [link for link in at.get("page_link") if "Review" in link.proto.label]
+    assert len(links) == 1
+    assert links[0].proto.query_string == "outcome=suicide&measure=asmr&by=sex&period=2011-2021"

@@ -1,0 +1,90 @@
+"""The role-aware router app.py runs: every page is registered with st.navigation (so each URL
+routes, and a refused one shows a polite refusal rather than "page not found"), pages the
+role may not open are hidden from its menu, and a refused page never runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from explorer.auth.roles import (OFFICIAL, ROLE_NAMES, ROLES, STATISTICIAN, allowed_roles, in_menu,
+                                 may_open)
+from explorer.auth.session import (current_role, current_user, remember_refused_page,
+                                   role_mapping_problem, show_refusal, sign_out)
+
+#: Menu sections, by who may open the pages in them.
+SECTIONS = {frozenset(ROLES): "Everyone",
+            frozenset({OFFICIAL, STATISTICIAN}): "Officials and statisticians",
+            frozenset({STATISTICIAN}): "Statisticians"}
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app: its file, URL path (the key of roles.PAGE_ACCESS), title, icon."""
+
+    file: str
+    url_path: str
+    title: str
+    icon: str
+    default: bool = False
+
+
+def _section(url_path: str) -> str:
+    return SECTIONS.get(allowed_roles(url_path), "Other")
+
+
+def navigation_sections(specs: list[PageSpec],
+                        role: str) -> tuple[dict[str, list], dict[int, PageSpec]]:
+    """st.navigation's sections for ``role`` (every page registered; only ``role``'s pages
+    visible, grouped by audience; hidden pages parked in the first section so no empty
+    heading shows) and a map from each st.Page's id to its spec."""
+    sections: dict[str, list] = {}
+    hidden = []
+    spec_of = {}
+    for spec in specs:
+        visible = in_menu(role, spec.url_path)
+        page = st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                       default=spec.default, visibility="visible" if visible else "hidden")
+        spec_of[id(page)] = spec
+        if visible:
+            sections.setdefault(_section(spec.url_path), []).append(page)
+        else:
+            hidden.append(page)
+    if not sections:
+        sections[""] = []
+    sections[next(iter(sections))].extend(hidden)
+    return sections, spec_of
+
+
+def account_sidebar(role: str) -> None:
+    """Who is signed in, and a sign-out button; nothing for a public visitor (the menu
+    lists the sign-in page)."""
+    user = current_user()
+    if user is None:
+        return
+    st.sidebar.divider()
+    name = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in user)
+    st.sidebar.markdown(f"Signed in as **{name}** ({ROLE_NAMES[role]})")
+    if st.sidebar.button("Sign out", key="auth_sign_out", icon=":material/logout:"):
+        sign_out()
+        st.switch_page("pages/home.py")
+
+
+def route(specs: list[PageSpec]) -> None:
+    """Register every page, draw ``current_role()``'s menu and account box, and run the
+    requested page if the role may open it, else a polite refusal in its place."""
+    role = current_role()
+    sections, spec_of = navigation_sections(specs, role)
+    page = st.navigation(sections)
+    problem = role_mapping_problem()
+    if problem is not None:  # everyone signed in through the provider is public meanwhile
+        st.error(f"Sign-in is misconfigured, so only the public pages are open: {problem}")
+    account_sidebar(role)
+    spec = spec_of[id(page)]
+    if may_open(role, spec.url_path):
+        page.run()
+        return
+    remember_refused_page(spec.file, spec.url_path)
+    show_refusal(allowed_roles(spec.url_path), title=spec.title)
