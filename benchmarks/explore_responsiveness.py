@@ -226,7 +226,7 @@ def render(results: list[dict], home: float, first: float, source: str) -> str:
         "off as in tests/test_pages.py), each widget change applied in sequence (later changes keep "
         "the earlier ones; ordered so every change asks for a view not cached yet), timing the whole "
         "script run: the main and trend tables (query, disclosure control, measures), both charts "
-        "and the CSV download. Cold = first time that view is asked for (st.cache_data miss); warm "
+        "and the CSV and Excel downloads. Cold = first time that view is asked for (st.cache_data miss); warm "
         "= set back and forth, the same view from st.cache_data. Library = the same request without "
         "Streamlit on one shared read-only connection, median of 3: `build_table` (one table) and "
         "`build_view_tables` (view + trend, what the page builds on a miss), each as total "
@@ -256,7 +256,7 @@ def render(results: list[dict], home: float, first: float, source: str) -> str:
         f"Where the time goes: on a cold change the library's build_view_tables is a median "
         f"{view_share:.0%} of the page rerun, and database queries are a median {query_share:.0%} "
         f"of that; the rest of a cold rerun, and all of a warm one, is Streamlit (charts, "
-        f"dataframes, the CSV, widget bookkeeping), against {_ms(home)} ms for a bare Home rerun. "
+        f"dataframes, the downloads, widget bookkeeping), against {_ms(home)} ms for a bare Home rerun. "
         "AppTest runs the script in-process without a browser, so the browser's own drawing time "
         "(and websocket transfer) is not included.",
     ]
