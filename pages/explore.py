@@ -6,85 +6,38 @@ import streamlit as st
 
 from explorer.app_support import (csv_download, hidden_cell_summary, load_catalog_for_app,
                                   require_router, view_tables_for, xlsx_download)
-from explorer.downloads import XLSX_MIME
 from explorer.auth import OFFICIAL, STATISTICIAN, require_role
+from explorer.downloads import XLSX_MIME
 from explorer.charts import chart_for
 from explorer.errors import ExplorerError
 from explorer.sdc.policy import load_policy
 from explorer.table_request import MEASURES
-from explorer.view_state import ExploreView, view_from_query_params, view_to_query_params
-
-NONE = ""
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
-
-
-def _escape(text: str) -> str:
-    """User-supplied text shown through markdown: every special character escaped."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
-
+from explorer.view_state import view_from_query_params, view_to_query_params
+from explorer.view_widgets import escape_markdown, seed_view_widgets, view_selectors
 
 require_router()
 AUDIENCE = require_role(OFFICIAL, STATISTICIAN)  # tables are protected for the signed-in role
 catalog = load_catalog_for_app(st.session_state["dataset"])
-dimensions = list(catalog.dimensions)
-label = {code: dimension.label for code, dimension in catalog.dimensions.items()}
-
-
-def _seed_widgets(view: ExploreView) -> None:
-    st.session_state["explore_outcome"] = view.outcome
-    st.session_state["explore_measure"] = view.measure
-    st.session_state["explore_by1"] = view.by[0]
-    st.session_state["explore_by2"] = view.by[1] if len(view.by) > 1 else NONE
-    st.session_state["explore_period"] = tuple(view.period)
-    for code in dimensions:
-        st.session_state[f"explore_where_{code}"] = list(view.where.get(code, ()))
-
 
 # --- the view: from a new URL, else the session's last view ----------------------------------
 url = {name: st.query_params.get_all(name) for name in st.query_params}
 if st.session_state.get("explore_dataset") != catalog.code or (
         url and url != st.session_state.get("explore_url")):
     view, notices = view_from_query_params(url, catalog)
-    _seed_widgets(view)
+    seed_view_widgets("explore", view, catalog)
     st.session_state["explore_dataset"] = catalog.code
     st.session_state["explore_view"] = view
     st.session_state["explore_notices"] = notices
 elif "explore_outcome" not in st.session_state:  # came back from another page
-    _seed_widgets(st.session_state["explore_view"])
+    seed_view_widgets("explore", st.session_state["explore_view"], catalog)
     st.session_state["explore_notices"] = []
 
 st.title("Explore")
 for notice in st.session_state.get("explore_notices", []):
-    st.info(_escape(notice), icon=":material/link_off:")
+    st.info(escape_markdown(notice), icon=":material/link_off:")
 
 # --- widgets ----------------------------------------------------------------------------------
-left, middle, right = st.columns(3)
-outcome = left.selectbox("Outcome", list(catalog.outcomes), key="explore_outcome",
-                         format_func=lambda code: catalog.outcomes[code].label)
-measure = middle.selectbox("Measure", list(MEASURES), key="explore_measure", format_func=MEASURES.get)
-first, last = catalog.follow_up.first_year, catalog.follow_up.last_year
-period = right.slider("Period (years of death)", min_value=first, max_value=last,
-                      key="explore_period")
-left, right = st.columns(2)
-by1 = left.selectbox("Break down by", dimensions, key="explore_by1", format_func=label.get)
-by2 = right.selectbox("and by (optional)", [NONE, *dimensions], key="explore_by2",
-                      format_func=lambda code: label.get(code, "(none)"))
-by = (by1,) if by2 in (NONE, by1) else (by1, by2)
-
-where = {}
-with st.expander("Filter other groups"):
-    st.caption("Leave a list empty to include everyone.")
-    columns = st.columns(3)
-    others = [code for code in dimensions if code not in by]
-    for i, code in enumerate(others):
-        dimension = catalog.dimensions[code]
-        names = {c.key: c.label for c in dimension.categories}
-        chosen = columns[i % 3].multiselect(dimension.label, list(names), key=f"explore_where_{code}",
-                                            format_func=names.get)
-        if chosen:
-            where[code] = tuple(chosen)
-
-view = ExploreView(outcome=outcome, measure=measure, by=by, where=where, period=tuple(period))
+view = view_selectors("explore", catalog)
 
 # --- build everything before showing any of it ------------------------------------------------
 try:

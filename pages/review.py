@@ -23,45 +23,24 @@ from explorer.review import (
     policy_to_query_params,
     summary_lines,
 )
-from explorer.table_request import MEASURES
 from explorer.tables import policy_for
-from explorer.view_state import (
-    ExploreView,
-    view_from_query_params,
-    view_to_query_params,
-)
+from explorer.view_state import ExploreView, view_from_query_params, view_to_query_params
+from explorer.view_widgets import escape_markdown, seed_view_widgets, view_selectors
 
 require_router()
 require_role("statistician")
 
 AUDIENCE = "statistician"
-NONE = ""
 POLICY_NAMES = {"public": "Public", "official": "Official", "statistician": "Statistician",
                 CUSTOM: "Custom threshold"}
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
-
-
-def _escape(text: str) -> str:
-    """User-supplied text shown through markdown: every special character escaped."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
-
-
 catalog = load_catalog_for_app(st.session_state["dataset"])
-dimensions = list(catalog.dimensions)
-label = {code: dimension.label for code, dimension in catalog.dimensions.items()}
 default_threshold = policy_for(catalog, "official").threshold
 
 
 def _seed_widgets(view: ExploreView, choice: str, threshold: int) -> None:
-    st.session_state["review_outcome"] = view.outcome
-    st.session_state["review_measure"] = view.measure
-    st.session_state["review_by1"] = view.by[0]
-    st.session_state["review_by2"] = view.by[1] if len(view.by) > 1 else NONE
-    st.session_state["review_period"] = tuple(view.period)
+    seed_view_widgets("review", view, catalog)
     st.session_state["review_policy"] = choice
     st.session_state["review_threshold"] = threshold
-    for code in dimensions:
-        st.session_state[f"review_where_{code}"] = list(view.where.get(code, ()))
 
 
 # --- the view and policy: from a new URL (e.g. Explore's link), else the session's last ------
@@ -82,31 +61,10 @@ elif "review_outcome" not in st.session_state:  # came back from another page
 st.title("Disclosure review")
 st.warning(BANNER, icon=":material/warning:")
 for notice in st.session_state.get("review_notices", []):
-    st.info(_escape(notice), icon=":material/link_off:")
+    st.info(escape_markdown(notice), icon=":material/link_off:")
 
 # --- widgets (the same view an official can build on Explore) ---------------------------------
-left, middle, right = st.columns(3)
-outcome = left.selectbox("Outcome", list(catalog.outcomes), key="review_outcome",
-                         format_func=lambda code: catalog.outcomes[code].label)
-measure = middle.selectbox("Measure", list(MEASURES), key="review_measure", format_func=MEASURES.get)
-first, last = catalog.follow_up.first_year, catalog.follow_up.last_year
-period = right.slider("Period (years of death)", min_value=first, max_value=last, key="review_period")
-left, right = st.columns(2)
-by1 = left.selectbox("Break down by", dimensions, key="review_by1", format_func=label.get)
-by2 = right.selectbox("and by (optional)", [NONE, *dimensions], key="review_by2",
-                      format_func=lambda code: label.get(code, "(none)"))
-by = (by1,) if by2 in (NONE, by1) else (by1, by2)
-
-where = {}
-with st.expander("Filter other groups"):
-    st.caption("Leave a list empty to include everyone.")
-    columns = st.columns(3)
-    for i, code in enumerate(code for code in dimensions if code not in by):
-        names = {c.key: c.label for c in catalog.dimensions[code].categories}
-        chosen = columns[i % 3].multiselect(label[code], list(names), key=f"review_where_{code}",
-                                            format_func=names.get)
-        if chosen:
-            where[code] = tuple(chosen)
+view = view_selectors("review", catalog)
 
 left, right = st.columns([3, 1])
 choice = left.radio("Disclosure control policy", POLICY_CHOICES, key="review_policy",
@@ -116,8 +74,6 @@ choice = left.radio("Disclosure control policy", POLICY_CHOICES, key="review_pol
 threshold = right.number_input("Custom frequency threshold", min_value=1,
                                max_value=MAX_CUSTOM_THRESHOLD, step=1, key="review_threshold",
                                disabled=choice != CUSTOM)
-
-view = ExploreView(outcome=outcome, measure=measure, by=by, where=where, period=tuple(period))
 
 # --- build everything before showing any of it ------------------------------------------------
 try:

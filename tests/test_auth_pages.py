@@ -20,21 +20,7 @@ OFFICIAL_MENU = ["Home", "Public summary", "Explore", "Data catalog"]
 STATISTICIAN_MENU = [*OFFICIAL_MENU, "Disclosure review"]
 ALL_PAGES = {"Home", "Public summary", "Sign in", "Explore", "Data catalog", "Disclosure review"}
 
-pytestmark = pytest.mark.app
-
-
-@pytest.fixture(autouse=True)
-def navigation_not_pages_directory(monkeypatch):
-    """As in test_pages.py: keep AppTest out of Streamlit's legacy pages-directory mode."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ local port (TESTING.md). Screenshots of each page go to docs/screenshots/."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -38,9 +39,16 @@ def _free_port() -> int:
 def server(default_database_dir, local_accounts):
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is missing: apt-get install -y chromium (.ci/run installs it)")
-    port = _free_port()
     env = dict(os.environ, EXPLORER_DATA_DIR=str(default_database_dir),
                EXPLORER_ACCOUNTS=str(local_accounts.path))
+    with streamlit_server(env) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def streamlit_server(env: dict[str, str]):
+    """`streamlit run app.py` on a free local port with ``env``; yields its URL once healthy."""
+    port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
@@ -56,9 +64,11 @@ def server(default_database_dir, local_accounts):
     else:
         os.killpg(process.pid, signal.SIGKILL)
         pytest.fail("streamlit did not start")
-    yield url
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

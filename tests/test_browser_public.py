@@ -7,19 +7,14 @@ docs/screenshots/public_summary.png."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from explorer.published import load_publication
 from explorer.publish import publish
-from test_browser import (CHROMIUM, ROOT, SHOTS, WAIT, _free_port, _open, _wait_idle,  # noqa: F401
-                          browser, page)
+from test_browser import (CHROMIUM, SHOTS, WAIT, _open, _wait_idle, browser,  # noqa: F401
+                          page, streamlit_server)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,28 +32,10 @@ def public_server(published_only_dir):
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is missing: apt-get install -y chromium (.ci/run installs it)")
     assert not list(published_only_dir.glob("*.duckdb"))
-    port = _free_port()
     env = dict(os.environ, EXPLORER_DATA_DIR=str(published_only_dir))
     env.pop("EXPLORER_ACCOUNTS", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail("streamlit did not start")
-    yield url
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
+    with streamlit_server(env) as url:
+        yield url
 
 
 def _wait_for_charts(page, count: int) -> None:

@@ -12,26 +12,7 @@ from explorer.measure_table import MeasureTable
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["pages/home.py", "pages/explore.py", "pages/data_catalog.py"]
 
-pytestmark = pytest.mark.app
-
-
-@pytest.fixture(autouse=True)
-def navigation_not_pages_directory(monkeypatch):
-    """AppTest resets PagesManager.uses_pages_directory before every run, and because a pages/
-    folder sits beside app.py each run then starts in the legacy pages-directory mode, which
-    re-runs the current page's file *without* app.py (so the sidebar dataset picker, and with
-    it session_state["dataset"], vanishes on the second run of a page). A served app leaves
-    that mode for good once app.py first calls st.navigation; this puts AppTest in the same
-    steady state."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
 
 
 def _as_official(at: AppTest) -> AppTest:

@@ -23,22 +23,7 @@ PAGE = "pages/review.py"
 SMALL_CELLS = {"outcome": "suicide", "measure": "asmr", "by": "ethnicity,region",
                "where.sex": "female"}
 
-pytestmark = pytest.mark.app
-
-
-@pytest.fixture(autouse=True)
-def navigation_not_pages_directory(monkeypatch):
-    """As in tests/test_pages.py: keep AppTest out of Streamlit's legacy pages-directory mode,
-    the steady state of a served app once app.py has called st.navigation."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
 
 
 @pytest.fixture

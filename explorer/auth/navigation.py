@@ -12,12 +12,12 @@ from explorer.auth.roles import (OFFICIAL, ROLE_NAMES, ROLES, STATISTICIAN, allo
                                  may_open)
 from explorer.auth.session import (current_role, current_user, remember_refused_page,
                                    role_mapping_problem, show_refusal, sign_out)
+from explorer.view_widgets import escape_markdown
 
 #: Menu sections, by who may open the pages in them.
 SECTIONS = {frozenset(ROLES): "Everyone",
             frozenset({OFFICIAL, STATISTICIAN}): "Officials and statisticians",
             frozenset({STATISTICIAN}): "Statisticians"}
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def account_sidebar(role: str) -> None:
     if user is None:
         return
     st.sidebar.divider()
-    name = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in user)
+    name = escape_markdown(user)
     st.sidebar.markdown(f"Signed in as **{name}** ({ROLE_NAMES[role]})")
     if st.sidebar.button("Sign out", key="auth_sign_out", icon=":material/logout:"):
         sign_out()

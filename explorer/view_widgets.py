@@ -1,0 +1,66 @@
+"""The view selectors Explore and Disclosure review share: outcome, measure, period, one or two
+breakdowns and filters on the other dimensions, kept in st.session_state under one key prefix
+per page ("explore", "review"), so each page remembers its own view."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.catalog import Catalog
+from explorer.table_request import MEASURES
+from explorer.view_state import ExploreView
+
+NONE = ""
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
+
+
+def escape_markdown(text: str) -> str:
+    """User-supplied text shown through markdown: every special character escaped."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def seed_view_widgets(prefix: str, view: ExploreView, catalog: Catalog) -> None:
+    """Set the page's widgets (keys ``<prefix>_outcome`` ...) to show ``view``."""
+    state = st.session_state
+    state[f"{prefix}_outcome"] = view.outcome
+    state[f"{prefix}_measure"] = view.measure
+    state[f"{prefix}_by1"] = view.by[0]
+    state[f"{prefix}_by2"] = view.by[1] if len(view.by) > 1 else NONE
+    state[f"{prefix}_period"] = tuple(view.period)
+    for code in catalog.dimensions:
+        state[f"{prefix}_where_{code}"] = list(view.where.get(code, ()))
+
+
+def view_selectors(prefix: str, catalog: Catalog) -> ExploreView:
+    """Draw the selectors and return the view they describe (not validated yet: the page
+    validates it with ``view.request``)."""
+    dimensions = list(catalog.dimensions)
+    label = {code: dimension.label for code, dimension in catalog.dimensions.items()}
+    left, middle, right = st.columns(3)
+    outcome = left.selectbox("Outcome", list(catalog.outcomes), key=f"{prefix}_outcome",
+                             format_func=lambda code: catalog.outcomes[code].label)
+    measure = middle.selectbox("Measure", list(MEASURES), key=f"{prefix}_measure",
+                               format_func=MEASURES.get)
+    first, last = catalog.follow_up.first_year, catalog.follow_up.last_year
+    period = right.slider("Period (years of death)", min_value=first, max_value=last,
+                          key=f"{prefix}_period")
+    left, right = st.columns(2)
+    by1 = left.selectbox("Break down by", dimensions, key=f"{prefix}_by1", format_func=label.get)
+    by2 = right.selectbox("and by (optional)", [NONE, *dimensions], key=f"{prefix}_by2",
+                          format_func=lambda code: label.get(code, "(none)"))
+    by = (by1,) if by2 in (NONE, by1) else (by1, by2)
+
+    where = {}
+    with st.expander("Filter other groups"):
+        st.caption("Leave a list empty to include everyone.")
+        columns = st.columns(3)
+        for i, code in enumerate(code for code in dimensions if code not in by):
+            names = {c.key: c.label for c in catalog.dimensions[code].categories}
+            chosen = columns[i % 3].multiselect(label[code], list(names), key=f"{prefix}_where_{code}",
+                                                format_func=names.get)
+            if chosen:
+                where[code] = tuple(chosen)
+    return ExploreView(outcome=outcome, measure=measure, by=by, where=where, period=tuple(period))
+
+
+__all__ = ["NONE", "escape_markdown", "seed_view_widgets", "view_selectors"]
