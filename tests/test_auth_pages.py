@@ -223,11 +223,20 @@ def test_sign_in_page_offers_the_organisation_account_when_configured(app):
     at = app.run().switch_page("pages/sign_in.py").run()
     assert not at.exception
     assert "With your organisation account" in [h.value for h in at.subheader]
-    if all(importlib.util.find_spec(name) for name in ("authlib", "httpx")):
-        assert "Sign in with your organisation account" in [b.label for b in at.button]
-    else:
-        assert "Authlib" in _warnings(at)
+    assert "Sign in with your organisation account" in [b.label for b in at.button]  # pinned
     assert at.text_input(key="sign_in_user")  # the local accounts form is still there
+
+
+def test_sign_in_page_says_when_the_oidc_packages_are_missing(app, monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None
+                        if name in ("authlib", "httpx") else real_find_spec(name, *args))
+    app.secrets.update(OIDC_SECRETS)
+    app.user = {"is_logged_in": False}
+    at = app.run().switch_page("pages/sign_in.py").run()
+    assert not at.exception
+    assert "Authlib" in _warnings(at)
+    assert "Sign in with your organisation account" not in [b.label for b in at.button]
 
 
 def test_without_accounts_or_provider_the_sign_in_page_says_how_to_add_one(app, monkeypatch,
