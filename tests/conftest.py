@@ -158,6 +158,17 @@ def local_accounts(tmp_path_factory) -> LocalAccounts:
     return LocalAccounts(path, dict(LOCAL_USERS))
 
 
+@pytest.fixture(scope="session")
+def published_only_dir(tmp_path_factory, census_catalog, default_database) -> Path:
+    """A data directory holding the published public views and nothing else (no database)."""
+    from explorer.publish import publish
+
+    directory = tmp_path_factory.mktemp("published_only")
+    publish(census_catalog, database_path=default_database,
+            out=directory / "published" / "census_mortality.json")
+    return directory
+
+
 # --- AppTest ------------------------------------------------------------------------------
 
 @pytest.fixture

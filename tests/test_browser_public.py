@@ -12,19 +12,10 @@ from pathlib import Path
 import pytest
 
 from explorer.published import load_publication
-from explorer.publish import publish
 from test_browser import (CHROMIUM, SHOTS, WAIT, _open, _wait_idle, browser,  # noqa: F401
                           page, streamlit_server)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def published_only_dir(tmp_path_factory, census_catalog, default_database) -> Path:
-    directory = tmp_path_factory.mktemp("public_browser_data")
-    publish(census_catalog, database_path=default_database,
-            out=directory / "published" / "census_mortality.json")
-    return directory
 
 
 @pytest.fixture(scope="module")

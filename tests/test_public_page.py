@@ -13,21 +13,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer.published import load_publication
-from explorer.publish import publish
 from explorer.safe_messaging import wording_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/public_summary.py"
 pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
-
-
-@pytest.fixture(scope="module")
-def published_only_dir(tmp_path_factory, census_catalog, default_database) -> Path:
-    """A data directory holding the published file and nothing else (no database)."""
-    directory = tmp_path_factory.mktemp("published_only")
-    publish(census_catalog, database_path=default_database,
-            out=directory / "published" / "census_mortality.json")
-    return directory
 
 
 @pytest.fixture
