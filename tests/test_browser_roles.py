@@ -1,7 +1,7 @@
 """Sign-in and roles in a real browser (Playwright + Debian chromium against `streamlit run`,
 with EXPLORER_ACCOUNTS pointing at an accounts file made by `python -m explorer add-user`):
 each role's sidebar lists only its pages, and a page's URL it may not open shows a polite
-refusal. Screenshots: docs/screenshots/sign_in.png and refusal.png."""
+refusal. Screenshots: docs/screenshots/sign_in.png, refusal.png and review.png."""
 
 from __future__ import annotations
 
@@ -94,6 +94,9 @@ def test_statistician_signs_in_and_the_review_page_opens(page, server, local_acc
     page.wait_for_function("() => location.pathname.endsWith('/review')", timeout=WAIT)
     assert REFUSED not in _main(page).inner_text()
     assert _menu(page) == STATISTICIAN_MENU
+    page.wait_for_selector('[data-testid="stTable"]', timeout=WAIT)  # the cells with true values
+    _wait_idle(page)
+    page.screenshot(path=str(SHOTS / "review.png"), full_page=True)
 
     page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text="Home").click()
     page.get_by_text("The pages open to you are in the menu").wait_for(timeout=WAIT)
