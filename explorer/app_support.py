@@ -9,7 +9,8 @@ import streamlit as st
 
 from explorer.catalog import Catalog, available_datasets, load_catalog
 from explorer.db.connection import Database, open_database
-from explorer.errors import DatabaseMissingError
+from explorer.db.runner import QueryRunner
+from explorer.errors import DatabaseMissingError, DatabaseOutdatedError
 from explorer.measure_table import MeasureTable
 from explorer.paths import default_database_path
 from explorer.review import ReviewTable, review_policy, review_view_tables
@@ -48,7 +49,14 @@ def database_status(dataset: str) -> DatabaseStatus:
 
 @st.cache_resource(show_spinner=False)
 def _database_at(path: str, dataset: str) -> Database:
-    return open_database(path, dataset)
+    """The shared read-only Database; DatabaseOutdatedError (not cached) when the file does not
+    match the catalog, e.g. built by an older version, so no query fails half-way."""
+    database = open_database(path, dataset)
+    problems = QueryRunner(database, load_catalog_for_app(dataset)).schema_mismatches()
+    if problems:
+        database.close()
+        raise DatabaseOutdatedError.for_dataset(dataset, Path(path), problems)
+    return database
 
 
 def shared_database(dataset: str) -> Database:

@@ -88,8 +88,11 @@ def _cmd_build_data(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.dataset)
     out = args.out or default_database_path(args.dataset)
     if args.if_absent and out.exists():
-        print(f"{out} exists; not rebuilding")
-        return 0
+        problems = _schema_problems(out, catalog)
+        if not problems:
+            print(f"{out} exists; not rebuilding")
+            return 0
+        print(f"{out} does not match the catalog ({'; '.join(problems[:3])}); rebuilding")
     persons = args.persons if args.persons is not None else catalog.build_defaults.persons
     seed = args.seed if args.seed is not None else catalog.build_defaults.seed
     if persons < 1:
@@ -97,6 +100,18 @@ def _cmd_build_data(args: argparse.Namespace) -> int:
     report = build_dataset(args.dataset, persons=persons, seed=seed, out=out)
     print(report.summary())
     return 0
+
+
+def _schema_problems(path: Path, catalog) -> list[str]:
+    """How an existing database file differs from the catalog (empty when it matches)."""
+    from explorer.db.connection import open_database
+    from explorer.db.runner import QueryRunner
+
+    try:
+        with open_database(path, catalog.code) as database:
+            return QueryRunner(database, catalog).schema_mismatches()
+    except Exception as error:  # noqa: BLE001 - an unreadable file is rebuilt, not trusted
+        return [f"cannot read it: {str(error).splitlines()[0]}"]
 
 
 def _cmd_catalog(args: argparse.Namespace) -> int:

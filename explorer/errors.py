@@ -25,5 +25,18 @@ class DatabaseMissingError(ExplorerError):
         )
 
 
+class DatabaseOutdatedError(ExplorerError):
+    """The dataset's database file does not match its catalog (built by an older version)."""
+
+    @classmethod
+    def for_dataset(cls, dataset: str, path: Path, problems: list[str]) -> "DatabaseOutdatedError":
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        return cls(
+            f"Database file {path} does not match the data catalog ({shown}): it was built by an "
+            f"older version. Rebuild it with: python -m explorer build-data --dataset {dataset} "
+            f"--if-absent (or: make data)"
+        )
+
+
 class QueryError(ExplorerError):
     """A query request names something the catalog does not have, or has a bad value."""

@@ -1,0 +1,60 @@
+"""A database built by an older version (its tables differ from the catalog) is rebuilt by
+`build-data --if-absent` and refused by the app with a clear message, never half-queried."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from explorer.errors import DatabaseOutdatedError
+
+ROOT = Path(__file__).resolve().parent.parent
+PERSONS = 3000
+
+
+def _build_data(out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "explorer", "build-data", "--dataset",
+                           "census_mortality", "--persons", str(PERSONS), "--out", str(out), *extra],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def outdated_database(tmp_path) -> Path:
+    """A small database from which person_time's copy of sex has been dropped."""
+    path = tmp_path / "census_mortality.duckdb"
+    assert _build_data(path).returncode == 0
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("ALTER TABLE person_time DROP COLUMN sex")
+    return path
+
+
+def test_if_absent_keeps_a_matching_database(tmp_path):
+    path = tmp_path / "census_mortality.duckdb"
+    assert _build_data(path).returncode == 0
+    result = _build_data(path, "--if-absent")
+    assert result.returncode == 0 and "exists; not rebuilding" in result.stdout
+
+
+def test_if_absent_rebuilds_a_database_that_does_not_match_the_catalog(outdated_database):
+    result = _build_data(outdated_database, "--if-absent")
+    assert result.returncode == 0, result.stderr
+    assert "does not match the catalog (person_time.sex: missing); rebuilding" in result.stdout
+    with duckdb.connect(str(outdated_database), read_only=True) as connection:
+        columns = {row[0] for row in connection.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'person_time'").fetchall()}
+    assert "sex" in columns
+
+
+def test_the_app_refuses_an_outdated_database_with_a_clear_message(outdated_database):
+    from explorer.app_support import _database_at
+
+    with pytest.raises(DatabaseOutdatedError) as raised:
+        _database_at(str(outdated_database), "census_mortality")
+    message = str(raised.value)
+    assert "person_time.sex: missing" in message
+    assert "python -m explorer build-data --dataset census_mortality" in message
+    assert "\n" not in message
