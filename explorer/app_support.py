@@ -116,6 +116,18 @@ def view_tables_for(request: TableRequest) -> tuple[MeasureTable, MeasureTable]:
     return cached_view_tables(*_cache_key(request))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_view_workbook(*key) -> bytes:
+    table, _ = cached_view_tables(*key)
+    return xlsx_download(table, load_catalog_for_app(key[0]))
+
+
+def view_workbook_for(request: TableRequest) -> bytes:
+    """The Excel workbook of the view's protected table, built once per view (not on every
+    rerun of the page)."""
+    return _cached_view_workbook(*_cache_key(request))
+
+
 
 
 # --- Review page (statisticians only): tables WITH TRUE VALUES --------------------------------

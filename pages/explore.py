@@ -5,7 +5,7 @@ in explorer/. The view is bound to the URL (explorer.view_state) so it can be sh
 import streamlit as st
 
 from explorer.app_support import (csv_download, hidden_cell_summary, load_catalog_for_app,
-                                  require_router, view_tables_for, xlsx_download)
+                                  require_router, view_tables_for, view_workbook_for)
 from explorer.auth import OFFICIAL, STATISTICIAN, require_role
 from explorer.downloads import XLSX_MIME
 from explorer.charts import chart_for
@@ -47,7 +47,7 @@ try:
     trend_figure = chart_for(trend)
     policy = load_policy(catalog.sdc_policies[AUDIENCE])
     download = csv_download(table, catalog)
-    workbook = xlsx_download(table, catalog)
+    workbook = view_workbook_for(request)
 except ExplorerError as error:
     st.error(str(error))
     st.stop()
