@@ -57,9 +57,9 @@ CHANGES = [
     ("measure: slope index of inequality", "selectbox", "explore_measure", "sii"),
     ("measure: crude rate", "selectbox", "explore_measure", "crude_rate"),
     ("second breakdown: age group", "selectbox", "explore_by2", "age_group"),
-    ("filter: region = London", "multiselect", "explore_where_region", ["london"]),
-    ("period: 2015-2021", "slider", "explore_period", (2015, 2021)),
-    ("period: 2019-2021", "slider", "explore_period", (2019, 2021)),
+    ("filter: region = London", "selectbox", "explore_where_region", "london"),
+    ("period: 2016-2019", "selectbox", "explore_period", (2016, 2019)),
+    ("period: 2020-2021", "selectbox", "explore_period", (2020, 2021)),
 ]
 
 
@@ -112,13 +112,13 @@ def _request_fields(at) -> dict:
     by2 = at.selectbox(key="explore_by2").value
     by = (by1,) if by2 in ("", None, by1) else (by1, by2)
     where = {}
-    for widget in at.multiselect:
+    for widget in at.selectbox:
         code = (widget.key or "").removeprefix("explore_where_")
         if widget.key and widget.key.startswith("explore_where_") and code not in by and widget.value:
-            where[code] = tuple(widget.value)
+            where[code] = (widget.value,)
     return {"outcome": at.selectbox(key="explore_outcome").value,
             "measure": at.selectbox(key="explore_measure").value,
-            "by": by, "where": where, "period": tuple(at.slider(key="explore_period").value)}
+            "by": by, "where": where, "period": tuple(at.selectbox(key="explore_period").value)}
 
 
 def page_timings() -> tuple[list[dict], float, float]:

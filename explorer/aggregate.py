@@ -76,8 +76,14 @@ def shared_events_frame(request: TableRequest, catalog: Catalog, runner: QueryRu
                             by_year=True)
 
 
+def request_filters(request: TableRequest, catalog: Catalog) -> dict[str, list[str]]:
+    """The request's filters as category keys (a hierarchy group becomes its categories)."""
+    return {code: [key for choice in choices for key in catalog.dimension(code).filter_keys(choice)]
+            for code, choices in request.where.items()}
+
+
 def _filters(request: TableRequest, catalog: Catalog) -> dict[str, list[str]]:
-    filters = {code: list(values) for code, values in request.where.items()}
+    filters = request_filters(request, catalog)
     age = catalog.standardisation_dimension
     bands = age_bands_for(catalog, request.outcome)
     if len(bands) < len(age.categories):
@@ -125,7 +131,7 @@ def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
 
     events = np.zeros((len(cells), len(strata)))
     person_years = np.zeros_like(events)
-    record_keys = np.zeros(len(cells))
+    strata_keys = np.zeros_like(events)
     for row in frame.itertuples(index=False):
         values = row._asdict()
         cell = tuple(values[code] for code in codes)
@@ -135,19 +141,19 @@ def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
         i, j = cell_index[cell], stratum_index[stratum]
         events[i, j] += values["events"]
         person_years[i, j] += values["person_years"]
-        record_keys[i] += values["record_key_sum"]
+        strata_keys[i, j] += values["record_key_sum"]
 
     return RawTable(
         dimensions=levels, counts=events.sum(axis=1),
         structural_zero=_structural_zeros(request, catalog, dimensions, cells),
-        record_key_sums=record_keys, additive={"person_years": person_years.sum(axis=1)},
+        record_key_sums=strata_keys.sum(axis=1), additive={"person_years": person_years.sum(axis=1)},
         labels=labels, description=request.describe(catalog), strata=strata,
-        strata_events=events, strata_person_years=person_years)
+        strata_events=events, strata_person_years=person_years, strata_record_key_sums=strata_keys)
 
 
 def _persons_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
                    dimensions: list[Dimension]) -> RawTable:
-    where = {code: list(values) for code, values in request.where.items()}
+    where = request_filters(request, catalog)
     codes = [d.code for d in dimensions]
     frame = runner.persons_breakdown(request.outcome, codes, filters=where, period=request.period)
     levels, cells, labels = _layout(dimensions)

@@ -56,6 +56,28 @@ def _build_parser() -> argparse.ArgumentParser:
     table.add_argument("--database", type=Path, default=None,
                        help="DuckDB file (default: data/<dataset>.duckdb)")
 
+    review = commands.add_parser(
+        "review", help="print the output-check report of a view (CONTAINS UNPROTECTED VALUES)",
+        description="The output-check report that the Disclosure review page exports, for "
+                    "pipelines: the view and its trend by calendar year, every cell with its "
+                    "true count, shown value, status, rule and audit interval, and a "
+                    "recommendation. It contains unprotected values: for output checkers only.")
+    review.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
+    review.add_argument("--outcome", required=True, help="outcome code, e.g. suicide")
+    review.add_argument("--measure", required=True, help="as for table")
+    review.add_argument("--by", default="", help="comma-separated dimension codes, e.g. sex,region")
+    review.add_argument("--where", action="append", default=[],
+                        help="filter dimension=category or group (key or label); one per dimension")
+    review.add_argument("--period", default=None,
+                        help="the whole follow-up (default), a catalog period or one year")
+    review.add_argument("--policy", default="official",
+                        help="public, official, statistician or custom (with --threshold)")
+    review.add_argument("--threshold", type=int, default=None,
+                        help="frequency threshold for --policy custom (applied to the official policy)")
+    review.add_argument("--format", choices=("json", "html"), default="json")
+    review.add_argument("--database", type=Path, default=None,
+                        help="DuckDB file (default: data/<dataset>.duckdb)")
+
     publish = commands.add_parser("publish", help="write the catalog's public views, protected "
                                   "under the public policy, to one file for the public summary")
     publish.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
@@ -142,6 +164,30 @@ def _cmd_table(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_review(args: argparse.Namespace) -> int:
+    from explorer.catalog import load_catalog
+    from explorer.db.connection import open_database
+    from explorer.output_report import report_html, report_json
+    from explorer.paths import default_database_path
+    from explorer.review import REVIEW_AUDIENCE, review_policy, review_view_tables
+    from explorer.table_request import parse_period, parse_where, validate_request
+
+    catalog = load_catalog(args.dataset)
+    if args.policy == "custom" and args.threshold is None:
+        raise ExplorerError("--policy custom needs --threshold N")
+    policy = review_policy(catalog, args.policy, args.threshold)
+    request = validate_request(
+        catalog, outcome=args.outcome, measure=args.measure,
+        by=[code.strip() for code in args.by.split(",") if code.strip()],
+        where=parse_where(args.where), period=parse_period(args.period, catalog),
+        audience=REVIEW_AUDIENCE)
+    with open_database(args.database or default_database_path(args.dataset), args.dataset) as database:
+        reviews = review_view_tables(request, catalog, database, policy)
+    render = report_json if args.format == "json" else report_html
+    sys.stdout.write(render(reviews, catalog) + "\n")
+    return 0
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
     from explorer.catalog import load_catalog
     from explorer.publish import publish
@@ -184,7 +230,7 @@ def _cmd_add_user(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"add-user": _cmd_add_user, "build-data": _cmd_build_data, "catalog": _cmd_catalog,
-             "publish": _cmd_publish, "table": _cmd_table}
+             "publish": _cmd_publish, "review": _cmd_review, "table": _cmd_table}
 
 
 def main(argv: list[str] | None = None) -> int:

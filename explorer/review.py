@@ -56,6 +56,8 @@ CUSTOM_BASE = "official"
 MAX_CUSTOM_THRESHOLD = 1000
 POLICY_PARAMETERS = ("policy", "threshold")
 BANNER = "True values: for output checking only — do not copy or share"
+REVIEW_AUDIENCE = "statistician"
+"""The audience of review requests (the review page's and ``python -m explorer review``'s)."""
 
 
 class DecisionReason(str, Enum):
@@ -255,7 +257,7 @@ def describe(request: TableRequest, catalog: Catalog) -> str:
     """The request in one line, its filters included (``TableRequest.describe`` omits them)."""
     filters = "; ".join(
         f"{catalog.dimension(code).label.lower()}: "
-        f"{', '.join(catalog.dimension(code).category_by_key(key).label for key in keys)}"
+        f"{', '.join(catalog.dimension(code).filter_choices()[key] for key in keys)}"
         for code, keys in request.where.items())
     return request.describe(catalog) + (f" ({filters})" if filters else "")
 
@@ -278,8 +280,8 @@ def review_policy(catalog: Catalog, choice: str, threshold: int | None = None) -
         return dataclasses.replace(base, description=(
             f"Custom frequency threshold {int(threshold)} on the {CUSTOM_BASE} policy: counts from "
             f"1 to {int(threshold) - 1} are hidden (none when the threshold is 1); its other rules "
-            f"(zeros, secondary suppression with protection level {base.protection_level:g}, "
-            f"rate reliability) are unchanged."))
+            f"(zeros, {'cell key perturbation' if base.perturbed else 'secondary suppression'}, "
+            f"protection level {base.protection_level:g}, rate reliability) are unchanged."))
     if choice not in POLICY_CHOICES:
         raise ExplorerError(f"unknown policy {choice!r}; choose from: {', '.join(POLICY_CHOICES)}")
     return policy_for(catalog, choice)

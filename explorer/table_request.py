@@ -108,7 +108,12 @@ def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: list[s
     resolved_where: dict[str, tuple[str, ...]] = {}
     for code, values in (where or {}).items():
         dimension = catalog.dimension(code)
-        resolved_where[code] = tuple(dimension.resolve(value).key for value in values)
+        values = tuple(dict.fromkeys(values))
+        if len(values) != 1:
+            raise QueryError(f"a filter selects one {dimension.label.lower()}{_example_group(dimension)}, "
+                             f"not {len(values)}: tables of combined categories could be "
+                             "subtracted to reveal a hidden count")
+        resolved_where[code] = (dimension.resolve_filter(values[0]),)
     first, last = period or (catalog.follow_up.first_year, catalog.follow_up.last_year)
     if first > last:
         raise QueryError(f"period {first} to {last} is reversed")
@@ -118,12 +123,49 @@ def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: list[s
     if last < chosen.first_year:
         raise QueryError(f"{chosen.label} deaths are counted from {chosen.first_year}; choose a "
                          f"period that includes {chosen.first_year} or later")
+    clipped = (max(first, chosen.first_year), last)
+    if clipped not in offered_periods(catalog, outcome):
+        raise QueryError(f"period {first} to {last} is not offered: choose "
+                         f"{_periods_text(catalog, outcome)} (periods are fixed so that overlapping "
+                         "periods cannot be subtracted to reveal a hidden count)")
     policies = catalog.to_dict()["sdc"]["policies"]
     if audience not in policies:
         raise QueryError(f"unknown audience {audience!r}; choose from: {', '.join(policies)}")
     return TableRequest(dataset=catalog.code, outcome=outcome, measure=measure, by=by,
                         where=resolved_where, period=(max(first, chosen.first_year), last),
                         audience=audience)
+
+
+def offered_periods(catalog: Catalog, outcome: str) -> dict[tuple[int, int], str]:
+    """The periods a table of ``outcome`` may cover, (first, last) -> label: the whole follow-up,
+    the catalog's fixed periods and each calendar year, each clipped to the years the outcome is
+    counted in. No free ranges: two overlapping ranges differ by a year's count, and averaging
+    many such differences would undo the perturbation (docs/sdc.md, attacks 2 and 8)."""
+    follow_up = catalog.follow_up
+    start = catalog.outcome(outcome).first_year
+    whole = (max(follow_up.first_year, start), follow_up.last_year)
+    periods = {whole: f"{whole[0]} to {whole[1]} (whole follow-up)"}
+    for first, last in follow_up.periods:
+        if last >= start:
+            clipped = (max(first, start), last)
+            periods.setdefault(clipped, f"{clipped[0]} to {clipped[1]}" if clipped[0] != clipped[1]
+                               else str(clipped[0]))
+    for year in range(whole[0], whole[1] + 1):
+        periods.setdefault((year, year), str(year))
+    return periods
+
+
+def _periods_text(catalog: Catalog, outcome: str) -> str:
+    ranges = [label for (first, last), label in offered_periods(catalog, outcome).items()
+              if first != last]
+    years = [first for first, last in offered_periods(catalog, outcome) if first == last]
+    return f"{', '.join(ranges)}, or one year from {years[0]} to {years[-1]}"
+
+
+def _example_group(dimension) -> str:
+    if dimension.hierarchy is not None and dimension.hierarchy.groups:
+        return f" (a category, or a group such as {dimension.hierarchy.groups[0].label})"
+    return ""
 
 
 TREND_MEASURES = ("count", "crude_rate", "asmr")

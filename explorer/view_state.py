@@ -2,7 +2,7 @@
 
 URL form (all optional)::
 
-    ?outcome=suicide&measure=asmr&by=sex,region&period=2011-2021&where.region=london,wales
+    ?outcome=suicide&measure=asmr&by=sex,region&period=2016-2019&where.disability=limited_a_lot
 
 Every parameter is checked against the catalog (via ``validate_request``). A parameter that
 does not validate -- unknown, tampered or inconsistent with the others -- is replaced by its
@@ -108,7 +108,7 @@ def view_from_query_params(params: Mapping[str, str | list[str]],
         try:
             candidate = parse_period(values["period"], catalog)
         except ExplorerError:
-            ignore("period", "not a year or a range like 2011-2021")
+            ignore("period", "not a year or a period like 2011-2015")
         else:
             reason = _check(catalog, outcome=outcome, measure=measure, by=by, period=candidate)
             if reason:
@@ -126,10 +126,10 @@ def view_from_query_params(params: Mapping[str, str | list[str]],
             ignore(name, "that dimension is already a breakdown")
             continue
         try:
-            keys = tuple(dict.fromkeys(catalog.dimension(code).resolve(item.strip()).key
+            keys = tuple(dict.fromkeys(catalog.dimension(code).resolve_filter(item.strip())
                                        for item in values[name].split(",")))
         except ExplorerError:
-            ignore(name, f"not a category of {catalog.dimension(code).label.lower()}")
+            ignore(name, f"not a category or group of {catalog.dimension(code).label.lower()}")
             continue
         reason = _check(catalog, outcome=outcome, measure=measure, by=by, period=period,
                         where={**where, code: keys})

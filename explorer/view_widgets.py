@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.catalog import Catalog
-from explorer.table_request import MEASURES
+from explorer.table_request import MEASURES, offered_periods
 from explorer.view_state import ExploreView
 
 NONE = ""
@@ -28,7 +28,7 @@ def seed_view_widgets(prefix: str, view: ExploreView, catalog: Catalog) -> None:
     state[f"{prefix}_by2"] = view.by[1] if len(view.by) > 1 else NONE
     state[f"{prefix}_period"] = tuple(view.period)
     for code in catalog.dimensions:
-        state[f"{prefix}_where_{code}"] = list(view.where.get(code, ()))
+        state[f"{prefix}_where_{code}"] = view.where.get(code, (NONE,))[0]
 
 
 def view_selectors(prefix: str, catalog: Catalog) -> ExploreView:
@@ -41,9 +41,14 @@ def view_selectors(prefix: str, catalog: Catalog) -> ExploreView:
                              format_func=lambda code: catalog.outcomes[code].label)
     measure = middle.selectbox("Measure", list(MEASURES), key=f"{prefix}_measure",
                                format_func=MEASURES.get)
-    first, last = catalog.follow_up.first_year, catalog.follow_up.last_year
-    period = right.slider("Period (years of death)", min_value=first, max_value=last,
-                          key=f"{prefix}_period")
+    periods = offered_periods(catalog, outcome)
+    if tuple(st.session_state.get(f"{prefix}_period", ())) not in periods:
+        st.session_state[f"{prefix}_period"] = next(iter(periods))  # the whole follow-up
+    period = right.selectbox("Period (years of death)", list(periods), key=f"{prefix}_period",
+                             format_func=periods.get,
+                             help="The whole follow-up, a fixed period or one year. Free ranges "
+                                  "are not offered: two overlapping ranges could be subtracted "
+                                  "to reveal a hidden count.")
     left, right = st.columns(2)
     by1 = left.selectbox("Break down by", dimensions, key=f"{prefix}_by1", format_func=label.get)
     by2 = right.selectbox("and by (optional)", [NONE, *dimensions], key=f"{prefix}_by2",
@@ -52,14 +57,16 @@ def view_selectors(prefix: str, catalog: Catalog) -> ExploreView:
 
     where = {}
     with st.expander("Filter other groups"):
-        st.caption("Leave a list empty to include everyone.")
+        st.caption("Choose one group to look within, or everyone.")
         columns = st.columns(3)
         for i, code in enumerate(code for code in dimensions if code not in by):
-            names = {c.key: c.label for c in catalog.dimensions[code].categories}
-            chosen = columns[i % 3].multiselect(label[code], list(names), key=f"{prefix}_where_{code}",
-                                                format_func=names.get)
-            if chosen:
-                where[code] = tuple(chosen)
+            names = {NONE: "Everyone", **catalog.dimensions[code].filter_choices()}
+            if st.session_state.get(f"{prefix}_where_{code}", NONE) not in names:
+                st.session_state[f"{prefix}_where_{code}"] = NONE
+            chosen = columns[i % 3].selectbox(label[code], list(names), key=f"{prefix}_where_{code}",
+                                              format_func=names.get)
+            if chosen != NONE:
+                where[code] = (chosen,)
     return ExploreView(outcome=outcome, measure=measure, by=by, where=where, period=tuple(period))
 
 

@@ -12,6 +12,7 @@ from explorer.errors import ExplorerError
 from explorer.output_report import WARNING, report_filename, report_html, report_json
 from explorer.review import (
     BANNER,
+    REVIEW_AUDIENCE,
     CUSTOM,
     MAX_CUSTOM_THRESHOLD,
     POLICY_CHOICES,
@@ -30,7 +31,7 @@ from explorer.view_widgets import escape_markdown, seed_view_widgets, view_selec
 require_router()
 require_role("statistician")
 
-AUDIENCE = "statistician"
+AUDIENCE = REVIEW_AUDIENCE
 POLICY_NAMES = {"public": "Public", "official": "Official", "statistician": "Statistician",
                 CUSTOM: "Custom threshold"}
 catalog = load_catalog_for_app(st.session_state["dataset"])

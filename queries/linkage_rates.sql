@@ -5,10 +5,16 @@
 -- Bound values:  none
 -- Placeholders (catalog identifiers only, filled by explorer.db.runner):
 --   {dimension_column}   '"persons"."sex" AS "sex"'
+--   {record_key_column}  persons' record key, summed over the linked and over the unlinked
+--                        people of each group for the cell key method
 SELECT
     {dimension_column},
     COUNT(*) AS persons,
-    COUNT(*) FILTER (WHERE {cohort_filter_column}) AS linked
+    COUNT(*) FILTER (WHERE {cohort_filter_column}) AS linked,
+    CAST(COALESCE(SUM({record_key_column}) FILTER (WHERE {cohort_filter_column}), 0) AS BIGINT)
+        AS linked_record_key_sum,
+    CAST(COALESCE(SUM({record_key_column}) FILTER (WHERE {cohort_filter_column} IS NOT TRUE), 0)
+        AS BIGINT) AS not_linked_record_key_sum
 FROM {persons_table}
 LEFT JOIN {linkage_table} ON {linkage_join_key} = {persons_join_key}
 GROUP BY ALL

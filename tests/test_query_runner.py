@@ -212,8 +212,12 @@ def test_persons_breakdown_rejects_person_time_dimension(runner: QueryRunner) ->
 
 def test_linkage_rates(runner: QueryRunner) -> None:
     frame = runner.linkage_rates("sex")
-    assert frame.to_dict("records") == [{"sex": 1, "persons": 6, "linked": 6},
-                                        {"sex": 2, "persons": 6, "linked": 5}]
+    assert frame[["sex", "persons", "linked"]].to_dict("records") == [
+        {"sex": 1, "persons": 6, "linked": 6}, {"sex": 2, "persons": 6, "linked": 5}]
+    keys = {pid: pid * 17 % 256 for pid in range(1, 13)}  # the tiny database's record keys
+    assert frame["linked_record_key_sum"].tolist() == [sum(keys[p] for p in (1, 3, 5, 7, 9, 11)),
+                                                       sum(keys[p] for p in (2, 4, 6, 8, 10))]
+    assert frame["not_linked_record_key_sum"].tolist() == [0, keys[12]]
 
 
 # --- validation before SQL ---------------------------------------------------------------

@@ -45,11 +45,11 @@ from explorer.sdc.protect import protect
 from explorer.sdc.raw_table import RawTable
 from explorer.sdc.structure import DimensionLevels
 from explorer.table_request import trend_request, validate_request
-from explorer.tables import build_view_tables, protected_view_tables, to_csv
+from explorer.tables import policy_for, build_view_tables, protected_view_tables, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
-OFFICIAL = load_policy("official")
-NO_SECONDARY = dataclasses.replace(OFFICIAL, secondary_enabled=False)
+UNPERTURBED = load_policy("statistician")  # hand-made tables: exact values, secondary suppression
+NO_SECONDARY = dataclasses.replace(UNPERTURBED, secondary_enabled=False)
 WHEN = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 
 
@@ -98,7 +98,7 @@ def test_audit_intervals_of_a_small_two_by_three_table_equal_hand_computed_value
     # and every cell >= 0: t >= 0, t <= 23, t <= 18, t >= -22, so 0 <= t <= 18, giving
     #   x00 in [0, 18], x01 in [5, 23], x10 in [0, 18], x11 in [22, 40].
     # x00 = 3 must reach [3 - min(3, 5), 3 + 5] = [0, 8]: it does (protected).
-    review = review_from_protected(protect(two_by_three([[3, 20, 30], [15, 25, 40]]), OFFICIAL))
+    review = review_from_protected(protect(two_by_three([[3, 20, 30], [15, 25, 40]]), UNPERTURBED))
     frame = review.frame
     assert len(frame) == 12  # 6 interior cells, 5 margins, the grand total
     assert interval(frame, a="r0", b="k0") == (0, 18)
@@ -118,7 +118,7 @@ def test_audit_intervals_of_a_small_two_by_three_table_equal_hand_computed_value
     assert hidden.sum() == 4 and frame.loc[hidden, "protected"].all()
     shown = frame[~hidden]
     assert shown["audit_lower"].isna().all() and shown["protected"].isna().all()
-    assert (shown["shown_value"] == shown["true_count"]).all()  # official: true values shown
+    assert (shown["shown_value"] == shown["true_count"]).all()  # unperturbed: true values shown
     assert review.audit_passes and review.recommendation is Recommendation.PASS
     assert summary_lines(review) == ["1 cell hidden by frequency threshold",
                                      "3 cells hidden by secondary suppression",
@@ -142,7 +142,7 @@ def test_review_table_intervals_on_the_tiny_database_equal_hand_computed_values(
                                audience="statistician")
     with open_database(tiny_db.path) as database:
         review = review_table(request, census_catalog, database,
-                              review_policy(census_catalog, "custom", 2))
+                              policy_for(census_catalog, "statistician").with_threshold(2))
     frame = review.frame
     hidden = frame[frame["suppression"] != ""]
     assert sorted(zip(hidden["region"], hidden["suppression"], hidden["true_count"])) == [
@@ -178,7 +178,7 @@ def test_decision_reasons_name_exact_and_approximate_disclosure():
 @pytest.mark.unit
 def test_protected_flag_agrees_with_the_engine_audit():
     rng = np.random.default_rng(7)
-    for policy in (OFFICIAL, NO_SECONDARY):
+    for policy in (UNPERTURBED, NO_SECONDARY):
         for _ in range(20):
             protected = protect(two_by_three(rng.integers(0, 25, size=6)), policy)
             frame = review_from_protected(protected).frame
@@ -360,7 +360,7 @@ def test_report_marks_unprotected_values_first_and_counts_cells(census_catalog, 
 @pytest.mark.unit
 def test_report_html_escapes_every_label(census_catalog):
     nasty = '<script>alert("x")</script> & <b>'
-    review = review_from_protected(protect(one_way([3, 12, 20], [nasty, "b", "c"]), OFFICIAL),
+    review = review_from_protected(protect(one_way([3, 12, 20], [nasty, "b", "c"]), UNPERTURBED),
                                    title="<i>title</i>")
     page = report_html([review], census_catalog, generated_at=WHEN)
     assert "<script>" not in page and "<i>" not in page and "<b>" not in page
@@ -380,11 +380,16 @@ def test_custom_threshold_changes_which_cells_are_hidden(census_catalog, databas
         review = review_table(small_cells_request, census_catalog, database,
                               review_policy(census_catalog, "custom", threshold))
         frame = review.frame
-        assert review.policy.threshold == threshold and review.audit_passes
-        is_primary = frame["suppression"] == "primary"
-        # primary cells are exactly the counts from 1 to threshold - 1
+        assert review.policy.threshold == threshold and review.policy.perturbed
+        assert not any("exactly_disclosed" in str(r) for r in frame["decision_reasons"])
+        is_primary = (frame["suppression"] == "primary") & (frame["rule"] == "frequency_threshold")
+        # cells hidden by the threshold are exactly the counts from 1 to threshold - 1 ...
         small = (frame["true_count"] >= 1) & (frame["true_count"] < threshold)
         assert (is_primary == small).all()
+        # ... and the others hidden are counts that perturbation took below the threshold
+        pushed = frame["rule"] == "frequency_threshold_after_perturbation"
+        assert (frame.loc[pushed, "true_count"] >= threshold).all()
+        assert (frame.loc[pushed, "true_count"] < threshold + review.policy.max_noise).all()
         primary[threshold] = set(map(tuple, frame.loc[is_primary, ["ethnicity", "region"]].to_numpy()))
     assert primary[3] < primary[10] < primary[20]
 
@@ -401,7 +406,11 @@ def test_only_the_review_page_reaches_the_review_and_report_modules():
         if names:
             users[str(path.relative_to(ROOT))] = names
     assert set(users) <= {"explorer/review.py", "explorer/output_report.py",
-                          "explorer/app_support.py", "pages/review.py"}, users
+                          "explorer/app_support.py", "pages/review.py", "explorer/cli.py"}, users
+    # the CLI: only its review command (for output checkers), never the table command
+    cli = (ROOT / "explorer/cli.py").read_text()
+    table_command = cli[cli.index("def _cmd_table"):cli.index("\ndef ", cli.index("def _cmd_table") + 1)]
+    assert not re.search(r"review|report_", table_command)
     assert users["pages/review.py"] >= {"review_tables_for", "report_html", "report_json"}
     # app_support only defines the review builder; no other page calls it
     assert "review_tables_for" not in (ROOT / "pages/explore.py").read_text()

@@ -128,6 +128,27 @@ def test_the_only_downloads_are_the_output_check_report(monkeypatch, default_dat
         assert len(record["hidden_cells"]) == len(hidden)
 
 
+@pytest.mark.parametrize("policy", ["official", "statistician"])
+def test_the_cli_review_command_prints_the_pages_report(monkeypatch, default_database_dir,
+                                                          default_database, downloads, policy, capsys):
+    """``python -m explorer review ... --format json`` is the page's JSON report (less its time)."""
+    from explorer import cli
+
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS, policy=policy)
+    assert not at.exception and not at.error
+    page = json.loads(downloads[-1]["data"])
+    code = cli.main(["review", "--dataset", "census_mortality", "--outcome", "suicide",
+                     "--measure", "asmr", "--by", "ethnicity,region", "--where", "sex=female",
+                     "--policy", policy, "--format", "json", "--database", str(default_database)])
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert next(iter(printed)) == "warning" and printed["warning"] == WARNING
+    for report in (page, printed):
+        report.pop("generated_at")
+    assert printed == page
+    assert printed["tables"][0]["policy"]["name"] == policy
+
+
 def test_switching_policy_changes_the_table(monkeypatch, default_database_dir, default_database,
                                            census_catalog, downloads):
     at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)

@@ -55,7 +55,9 @@ def test_disabled_rate_ratio_above_one_with_ci_excluding_one(census_catalog, dat
 
 
 def test_crude_rate_equals_an_independent_sql_computation(census_catalog, database, default_database):
-    frame = table(census_catalog, database, outcome="suicide", measure="crude_rate", by=["sex"])
+    # the statistician policy shows true counts (denominators rounded to 10)
+    frame = table(census_catalog, database, audience="statistician", outcome="suicide",
+                  measure="crude_rate", by=["sex"])
     with duckdb.connect(str(default_database), read_only=True) as con:
         events, person_years = con.execute(
             "SELECT sum(t.died_suicide), sum(t.person_years) FROM person_time t JOIN persons p USING (person_id) "
@@ -82,11 +84,26 @@ def test_sii_over_a_hidden_group_is_hidden(census_catalog, database):
     assert frame.loc[0, "status"] == "shown" and frame.loc[0, "value"] > 0  # worse in deprived areas
 
 
-def test_public_counts_are_perturbed_to_multiples_of_five(census_catalog, database):
-    frame = table(census_catalog, database, audience="public", outcome="suicide", measure="count",
-                  by=["region"])
-    shown = frame["events"].dropna()
-    assert len(shown) > 5 and (shown % 5 == 0).all()
+@pytest.mark.parametrize("audience", ["official", "public"])
+def test_flexible_outputs_are_perturbed_within_the_noise_bound(census_catalog, database, audience):
+    from explorer.tables import policy_for
+
+    bound = policy_for(census_catalog, audience).max_noise
+    for by in (["region"], ["ethnicity_detailed"], ["religion", "sex"]):
+        shown = table(census_catalog, database, audience=audience, outcome="all_cause",
+                      measure="count", by=by)
+        true = table(census_catalog, database, audience="statistician", outcome="all_cause",
+                     measure="count", by=by)
+        both = (shown["status"] == "shown") & (true["status"] == "shown")
+        difference = (shown.loc[both, "events"] - true.loc[both, "events"]).to_numpy()
+        assert np.abs(difference).max() <= bound
+        assert (difference != 0).mean() > 0.4       # perturbed, not rounded or copied
+        assert (shown.loc[both, "events"] % 5 != 0).any()
+        assert shown.loc[shown["status"] == "shown", "events"].min() >= 10 or \
+            shown.loc[shown["status"] == "shown", "events"].eq(0).any()
+        denominators = shown.loc[shown["status"] == "shown", "denominator"]
+        assert (denominators % policy_for(census_catalog, audience).denominator_base == 0).all()
+        assert shown.loc[shown["status"] != "shown", "denominator"].isna().all()
 
 
 def test_low_reliability_and_not_available_markers_for_rates(census_catalog, database):
@@ -140,7 +157,7 @@ def test_cli_table_csv_and_json(default_database_dir):
     result = _cli("table", "--dataset", "census_mortality", "--outcome", "suicide", "--measure", "count",
                   "--by", "sex", "--format", "json", env=env)
     document = json.loads(result.stdout)
-    assert document["policy"] == "official v1.0" and len(document["rows"]) == 3
+    assert document["policy"] == "official v2.0" and len(document["rows"]) == 3
 
 
 @pytest.mark.parametrize("args, phrase", [

@@ -355,7 +355,15 @@ def _build_follow_up(raw: dict[str, Any]) -> FollowUp:
         raise _Problem(path + ["end"], "follow-up ends before it starts")
     if raw["first_year"] != dates["start"].year or raw["last_year"] != dates["end"].year:
         raise _Problem(path, "first_year and last_year must be the years of start and end")
-    return FollowUp(dates["start"], dates["end"], raw["first_year"], raw["last_year"])
+    periods = []
+    for index, period in enumerate(raw.get("periods", [])):
+        first, last = period["first"], period["last"]
+        if first > last or first < raw["first_year"] or last > raw["last_year"]:
+            raise _Problem(path + ["periods", index], f"period {first} to {last} must run forward "
+                           f"within the follow-up years {raw['first_year']} to {raw['last_year']}")
+        periods.append((first, last))
+    return FollowUp(dates["start"], dates["end"], raw["first_year"], raw["last_year"],
+                    tuple(periods))
 
 
 def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:

@@ -123,6 +123,39 @@ class Dimension:
                     return category
         raise QueryError(self._unknown_value_message(value))
 
+    def filter_choices(self) -> dict[str, str]:
+        """What a filter on this dimension may select, key -> label: one category, or one group
+        of its hierarchy (e.g. England). Never an arbitrary set of categories: a union of a
+        hidden category with a shown one, less the shown one, would give the hidden count
+        (docs/sdc.md, attack 1), and with many unions the noise averages away (attack 8)."""
+        choices = {category.key: category.label for category in self.categories}
+        if self.hierarchy is not None:
+            for group in self.hierarchy.groups:
+                choices.setdefault(group.key, group.label)
+        return choices
+
+    def resolve_filter(self, value: str | int) -> str:
+        """The filter choice (category or hierarchy group key) named by a key, label or code."""
+        try:
+            return self.resolve(value).key
+        except QueryError:
+            if isinstance(value, str) and self.hierarchy is not None:
+                for group in self.hierarchy.groups:
+                    if value == group.key or value.casefold() == group.label.casefold():
+                        return group.key
+            raise QueryError(f"unknown value {value!r} for dimension '{self.code}' ({self.label}); "
+                             f"choose one of: {_choices(tuple(self.filter_choices()))}") from None
+
+    def filter_keys(self, choice: str) -> tuple[str, ...]:
+        """The category keys a filter choice covers (one, or a hierarchy group's children)."""
+        if choice in self.keys:
+            return (choice,)
+        if self.hierarchy is not None:
+            for group in self.hierarchy.groups:
+                if group.key == choice:
+                    return tuple(group.children)
+        raise QueryError(self._unknown_value_message(choice))
+
     def _unknown_value_message(self, value: object) -> str:
         return (
             f"unknown value {value!r} for dimension '{self.code}' ({self.label}); "
@@ -228,16 +261,23 @@ class BuildDefaults:
 
 @dataclass(frozen=True)
 class FollowUp:
-    """The follow-up window: exact dates and the calendar years a period may span."""
+    """The follow-up window: exact dates and the calendar years a period may span.
+
+    ``periods`` are the fixed multi-year periods a table may cover besides the whole follow-up
+    and single calendar years. Periods are fixed, not free ranges, because two overlapping
+    ranges (2011-2021 and 2011-2020) differ by one year's count, and with many such pairs the
+    noise of cell key perturbation averages away (docs/sdc.md, attacks 2 and 8)."""
 
     start: datetime.date
     end: datetime.date
     first_year: int
     last_year: int
+    periods: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(),
-                "first_year": self.first_year, "last_year": self.last_year}
+                "first_year": self.first_year, "last_year": self.last_year,
+                "periods": [{"first": first, "last": last} for first, last in self.periods]}
 
 
 @dataclass(frozen=True)

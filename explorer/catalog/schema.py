@@ -143,7 +143,10 @@ _DATASET = _record(
             }
         ),
         "follow_up": _record(
-            {"start": _ISO_DATE, "end": _ISO_DATE, "first_year": _YEAR, "last_year": _YEAR}
+            {"start": _ISO_DATE, "end": _ISO_DATE, "first_year": _YEAR, "last_year": _YEAR,
+             "periods": {"type": "array",
+                         "items": _record({"first": _YEAR, "last": _YEAR})}},
+            required=["start", "end", "first_year", "last_year"],
         ),
         "provenance": {"type": "array", "items": _TEXT, "minItems": 1},
         "linkage": _record(

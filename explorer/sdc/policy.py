@@ -38,7 +38,8 @@ POLICY_SCHEMA = {
         "rules": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["frequency_threshold", "zeros", "secondary_suppression", "rate_reliability"],
+            "required": ["frequency_threshold", "zeros", "secondary_suppression", "rate_reliability",
+                         "denominator_rounding"],
             "properties": {
                 "frequency_threshold": _rule({"threshold": _COUNT}),
                 "zeros": _rule({"disclosive": {"type": "boolean"}}),
@@ -54,8 +55,12 @@ POLICY_SCHEMA = {
                 "output_perturbation": _rule({
                     "method": {"enum": ["cell_key", "rounding"]},
                     "ptable": {"type": "string"},
+                    "max_noise": {"type": "integer", "minimum": 0},
+                    "variance": {"type": "number", "minimum": 0},
+                    "js": {"type": "integer", "minimum": 0},
                     "rounding_base": {"type": "integer", "minimum": 2},
                 }, required=["method"]),
+                "denominator_rounding": _rule({"base": _COUNT}),
             },
         },
     },
@@ -81,7 +86,17 @@ class Policy:
     p_percent: float = 0.1
     perturbation: str | None = None  # None, "cell_key" or "rounding"
     ptable: str = "ptable_10_5.csv"
+    max_noise: int = 0               # the p-table's largest |perturbation| (cell key method)
+    ptable_variance: float = 0.0
+    js: int = 0                      # no perturbed value in 1..js-1
     rounding_base: int = 5
+    denominator_base: int = 1        # shown person-years and persons are rounded to this base
+
+    @property
+    def perturbed(self) -> bool:
+        """Whether shown counts are perturbed by the cell key method (consistent across every
+        table a user can ask for), as flexible outputs are."""
+        return self.perturbation == "cell_key"
 
     @property
     def label(self) -> str:
@@ -131,6 +146,11 @@ def load_policy_file(path: Path) -> Policy:
     if rules["rate_reliability"]["flag_below"] < rules["rate_reliability"]["hide_below"]:
         raise ExplorerError(f"{path}: rules.rate_reliability: flag_below must not be less than hide_below")
     perturbation = rules.get("output_perturbation", {})
+    if perturbation.get("method") == "cell_key":
+        missing = [key for key in ("ptable", "max_noise", "variance", "js") if key not in perturbation]
+        if missing:
+            raise ExplorerError(f"{path}: rules.output_perturbation: the cell key method needs "
+                                f"{', '.join(missing)} (the p-table and the parameters it was made with)")
     return Policy(
         name=raw["name"], version=str(raw["version"]), description=raw["description"].strip(),
         threshold=rules["frequency_threshold"]["threshold"],
@@ -145,5 +165,9 @@ def load_policy_file(path: Path) -> Policy:
         p_percent=rules.get("p_percent", {}).get("p", 0.1),
         perturbation=perturbation.get("method"),
         ptable=perturbation.get("ptable", "ptable_10_5.csv"),
+        max_noise=perturbation.get("max_noise", 0),
+        ptable_variance=float(perturbation.get("variance", 0.0)),
+        js=perturbation.get("js", 0),
         rounding_base=perturbation.get("rounding_base", 5),
+        denominator_base=rules["denominator_rounding"]["base"],
     )

@@ -8,10 +8,17 @@ Steps, in order (each decision recorded per cell with the rule that made it):
 3. secondary suppression, when the policy enables it: complementary cells chosen by a MILP
    at least cost, where the cost of a cell is its value + 1 (hide the fewest people, then the
    fewest cells) times ``margin_cost_factor`` for margins and subtotals (``secondary``);
-4. the audit: each hidden cell's feasible interval given everything shown (``audit``);
-5. for public outputs, every shown count is perturbed by the cell key method or rounded
-   (``perturbation``, ``rounding``); which cells changed is not revealed;
-6. reliability: cells whose shown count is below ``rate_reliability.flag_below`` carry the
+4. the audit: each hidden cell's feasible interval given everything shown (``audit``; for
+   perturbed tables ``noise_audit``, computed when a review asks for it);
+5. flexible outputs (official and public policies) perturb every shown count by the cell key
+   method (``perturbation``): the cell key is the sum of the cell's records' keys mod 256 and
+   the noise is read from the policy's p-table by (count, cell key), so the same records get
+   the same noise in every table; a count that perturbation takes below the threshold is
+   hidden too. Each (cell, age band) stratum is perturbed with its own key, so measures that
+   standardise use perturbed counts only. ``rounding`` is the other, older option;
+6. denominators (person-years, persons) are rounded to the policy's base and blanked for hidden
+   cells;
+7. reliability: cells whose shown count is below ``rate_reliability.flag_below`` carry the
    ``low_reliability`` flag for the measures layer, which marks *rates* from them [u] (judged
    on the shown value, so the flag cannot leak a perturbed cell's true count); counts carry no
    [u]. Structural zeros are shown as not applicable [z], never hidden.
@@ -24,11 +31,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from explorer.sdc import primary
 from explorer.sdc.audit import audit_table
+from explorer.sdc.noise_audit import noise_bound_audit
 from explorer.sdc.perturbation import cell_keys, perturb_counts
-from explorer.sdc.ptable import DEFAULT_PTABLE_PATH, PTable
+from explorer.sdc.ptable import DEFAULT_PTABLE_PATH, PTable, PTableError
 from explorer.sdc.policy import Policy
 from explorer.sdc.protected_table import _ENGINE_TOKEN, ProtectedTable, StrataDetail
 from explorer.sdc.raw_table import RawTable
@@ -39,6 +48,9 @@ from explorer.sdc.structure import TOTAL, build_structure
 
 SECONDARY = "secondary_suppression"
 CELL_KEY = "cell_key_perturbation"
+PERTURBED_BELOW_THRESHOLD = "frequency_threshold_after_perturbation"
+"""Rule of a cell whose perturbed count fell below the threshold. Readers other than output
+checkers see it as ``frequency_threshold``: which hidden cells are the small ones is not shown."""
 ROUNDING = "rounding"
 STRUCTURAL_ZERO = "structural_zero"
 
@@ -56,6 +68,7 @@ def protect(raw: RawTable, policy: Policy, *, ptable: PTable | None = None) -> P
     lower = np.where(sensitive, np.minimum(true_values, policy.protection_level), 0.0)
     upper = np.where(sensitive, policy.protection_level, 0.0)
     cost = (true_values + 1.0) * np.where(is_margin, policy.margin_cost_factor, 1.0)
+    audit_factory = None
     if policy.secondary_enabled and sensitive.any():
         result = complementary_suppression(true_values, sensitive, structure, lower, upper, cost,
                                            forbidden=structural)
@@ -64,7 +77,8 @@ def protect(raw: RawTable, policy: Policy, *, ptable: PTable | None = None) -> P
     else:
         publishable, notes = True, ()
         hidden = sensitive.copy()
-        audit = audit_table(true_values, hidden, structure, lower, upper) if hidden.any() else None
+        audit = (audit_table(true_values, hidden, structure, lower, upper)
+                 if hidden.any() and not policy.perturbed else None)
     secondary = hidden & ~sensitive
     rule = np.where(secondary, SECONDARY, rule)
 
@@ -74,8 +88,25 @@ def protect(raw: RawTable, policy: Policy, *, ptable: PTable | None = None) -> P
 
     shown = true_values.copy()
     shown_mask = ~hidden & ~structural
-    if policy.perturbation == "cell_key":
-        shown, rule = _perturb(raw, policy, ptable, coverage, shown, shown_mask, rule, status)
+    strata_events = None if raw.strata_events is None else coverage @ raw.strata_events
+    if policy.perturbed:
+        table = ptable or policy_ptable(policy)
+        shown, below = _perturb(raw, policy, table, coverage, shown, shown_mask)
+        # a count that perturbation takes below the threshold is hidden too, so no shown count
+        # is ever below it (ONS cell-key-perturbation applies the threshold after perturbing)
+        hidden = hidden | below
+        status[below] = CellStatus.SUPPRESSED_PRIMARY.value
+        rule = np.where(below, PERTURBED_BELOW_THRESHOLD, rule)
+        shown_mask = shown_mask & ~below
+        status[shown_mask] = CellStatus.PERTURBED.value
+        rule = np.where(shown_mask, CELL_KEY, rule)
+        if strata_events is not None:
+            strata_events = _perturb_strata(raw, table, coverage, strata_events)
+        if hidden.any() and audit is None:
+            audit_factory = _noise_audit_factory(true_values, shown, hidden, structural,
+                                                 structure, table.max_noise,
+                                                 np.where(hidden, lower, 0.0),
+                                                 np.where(sensitive | below, upper, 0.0))
     elif policy.perturbation == "rounding":
         shown[shown_mask] = round_to_base(shown[shown_mask], policy.rounding_base)
         status[shown_mask] = CellStatus.ROUNDED.value
@@ -86,16 +117,16 @@ def protect(raw: RawTable, policy: Policy, *, ptable: PTable | None = None) -> P
     rule = np.where(structural & ~hidden, STRUCTURAL_ZERO, rule)
 
     cells = _cell_frame(raw, structure, true_values, shown, status, rule, low_reliability,
-                        structural, is_margin, audit)
+                        structural, is_margin, hidden, policy)
     strata = None
-    if raw.strata_events is not None:
+    if strata_events is not None:
         blank = np.where(hidden[:, None], np.nan, 1.0)
-        strata = StrataDetail(tuple(raw.strata), (coverage @ raw.strata_events) * blank,
+        strata = StrataDetail(tuple(raw.strata), strata_events * blank,
                               (coverage @ raw.strata_person_years) * blank)
     return ProtectedTable(token=_ENGINE_TOKEN, cells=cells,
                           dimensions=tuple(d.code for d in raw.dimensions), policy=policy,
                           audit=audit, description=raw.description, publishable=publishable,
-                          notes=notes, strata=strata)
+                          notes=notes, strata=strata, audit_factory=audit_factory)
 
 
 def _primary(raw: RawTable, policy: Policy, values: np.ndarray, structural: np.ndarray,
@@ -120,28 +151,67 @@ def _primary(raw: RawTable, policy: Policy, values: np.ndarray, structural: np.n
     return sensitive, rule
 
 
-def _perturb(raw: RawTable, policy: Policy, ptable: PTable | None, coverage: np.ndarray,
-             shown: np.ndarray, shown_mask: np.ndarray, rule: np.ndarray,
-             status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _perturb(raw: RawTable, policy: Policy, table: PTable, coverage: np.ndarray,
+             shown: np.ndarray, shown_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every shown cell's perturbed count (its own cell key: the sum of its records' keys), and
+    the shown cells that perturbation took below the threshold."""
     if raw.record_key_sums is None:
         raise ValueError("the cell key method needs record-key sums for every interior cell")
-    table = ptable or _ptable_for(policy.ptable)
-    keys = cell_keys(coverage @ raw.record_key_sums)
+    keys = cell_keys(coverage @ raw.record_key_sums, table.modulus)
     perturbed = perturb_counts(shown, keys, table).astype(float)
-    shown = np.where(shown_mask, perturbed, shown)
-    status[shown_mask] = CellStatus.PERTURBED.value
-    return shown, np.where(shown_mask, CELL_KEY, rule)
+    below = shown_mask & (shown >= 1) & (perturbed < policy.threshold)
+    return np.where(shown_mask, perturbed, shown), below
+
+
+def _perturb_strata(raw: RawTable, table: PTable, coverage: np.ndarray,
+                    strata_events: np.ndarray) -> np.ndarray:
+    """Each (cell, stratum) count perturbed with its own cell key: a stratum is a cell of the
+    finer table (cell x age band [x sex]), so it gets exactly the value that cell gets in any
+    table that shows it, and an age-standardised rate is computed from shown-grade counts only."""
+    if raw.strata_record_key_sums is None:
+        raise ValueError("the cell key method needs record-key sums for every stratum")
+    keys = cell_keys(coverage @ raw.strata_record_key_sums, table.modulus)
+    flat = perturb_counts(strata_events.ravel(), keys.ravel(), table)
+    return flat.reshape(strata_events.shape).astype(float)
+
+
+def _noise_audit_factory(*arguments):
+    """The noise-bound audit of a perturbed table, computed when first asked for (review pages
+    and publishing ask; Explore and the CLI's table do not, so they do not pay for the LPs)."""
+    return lambda: noise_bound_audit(*arguments)
+
+
+def policy_ptable(policy: Policy) -> PTable:
+    """The policy's p-table, checked against the parameters the policy says it was made with."""
+    return _ptable_for(policy.ptable, policy.max_noise, policy.ptable_variance, policy.js)
 
 
 @functools.lru_cache(maxsize=8)
-def _ptable_for(name: str) -> PTable:
-    """A policy's p-table: a file shipped beside the default one, or an absolute path."""
+def _ptable_for(name: str, max_noise: int, variance: float, js: int) -> PTable:
+    """A p-table file shipped beside the default one (or an absolute path); when a parameter
+    file ``<name>.yaml`` sits beside it (explorer.sdc.ptable_design writes one), its
+    parameters must be the policy's."""
     candidate = Path(name)
-    return PTable.load(candidate if candidate.is_absolute() else DEFAULT_PTABLE_PATH.parent / name)
+    path = candidate if candidate.is_absolute() else DEFAULT_PTABLE_PATH.parent / name
+    table = PTable.load(path)
+    sidecar = path.with_name(path.name + ".yaml")
+    if sidecar.is_file() and max_noise:
+        recorded = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        expected = {"max_noise": max_noise, "variance": variance, "js": js}
+        differing = {key: recorded.get(key) for key, value in expected.items()
+                     if recorded.get(key) is None or float(recorded[key]) != float(value)}
+        if differing:
+            raise PTableError(f"p-table {path.name} was made with {differing}, but the policy says "
+                              f"{ {key: expected[key] for key in differing} }; regenerate it "
+                              "(python -m explorer.sdc.ptable_design)")
+    if max_noise and table.max_noise > max_noise:
+        raise PTableError(f"p-table {path.name} moves a count by {table.max_noise}, more than the "
+                          f"policy's max_noise {max_noise}")
+    return table
 
 
 def _cell_frame(raw: RawTable, structure, true_values, shown, status, rule, low_reliability,
-                structural, is_margin, audit) -> pd.DataFrame:
+                structural, is_margin, hidden, policy: Policy) -> pd.DataFrame:
     cells = structure.cells.drop(columns=["is_interior"]).copy()
     for dimension in raw.dimensions:
         cells[f"{dimension.code}_label"] = [raw.label(dimension.code, level)
@@ -154,11 +224,11 @@ def _cell_frame(raw: RawTable, structure, true_values, shown, status, rule, low_
     cells["low_reliability"] = low_reliability
     cells["is_margin"] = is_margin
     for name, values in raw.additive.items():
-        cells[name] = structure.coverage @ values
+        # denominators: rounded to the policy's base, never shown for a hidden cell
+        rounded = round_to_base(np.maximum(structure.coverage @ values, 0.0), policy.denominator_base)
+        cells[name] = np.where(hidden, np.nan, rounded)
     cells["true_value"] = true_values
-    cells["audit_lower"] = audit.lower if audit is not None else np.nan
-    cells["audit_upper"] = audit.upper if audit is not None else np.nan
     return cells
 
 
-__all__ = ["protect", "TOTAL"]
+__all__ = ["protect", "policy_ptable", "TOTAL"]

@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 _ENGINE_TOKEN = object()
 """Held by explorer.sdc.protect; a ProtectedTable cannot be made without it."""
 
-_TRUE_VALUE_COLUMNS = ("true_value", "audit_lower", "audit_upper")
+_TRUE_VALUE_COLUMNS = ("true_value",)
+_AUDIENCE_RULES = {"frequency_threshold_after_perturbation": "frequency_threshold"}
+"""Rules shown to readers other than output checkers under another name, so that the rule
+does not say which hidden cells are the small ones."""
 
 
 @dataclass(frozen=True)
@@ -42,17 +45,18 @@ class ProtectedTable:
     """A table after disclosure control. See the module docstring."""
 
     __slots__ = ("_cells", "_dimensions", "_policy", "_audit", "_description", "_publishable",
-                 "_notes", "_strata")
+                 "_notes", "_strata", "_audit_factory")
 
     def __init__(self, *, token: object, cells: pd.DataFrame, dimensions: tuple[str, ...],
                  policy: "Policy", audit: "AuditResult | None", description: str = "",
                  publishable: bool = True, notes: tuple[str, ...] = (),
-                 strata: "StrataDetail | None" = None) -> None:
+                 strata: "StrataDetail | None" = None, audit_factory=None) -> None:
         if token is not _ENGINE_TOKEN:
             raise TypeError("a ProtectedTable can only be made by explorer.sdc.protect.protect()")
         for name, value in (("_dimensions", dimensions), ("_policy", policy), ("_audit", audit),
                             ("_description", description), ("_publishable", publishable),
-                            ("_notes", tuple(notes)), ("_strata", strata), ("_cells", cells)):
+                            ("_notes", tuple(notes)), ("_strata", strata), ("_cells", cells),
+                            ("_audit_factory", audit_factory)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -85,6 +89,7 @@ class ProtectedTable:
         count, NaN when hidden or not applicable), ``status``, ``rule``, ``marker``,
         ``low_reliability``, ``is_margin`` and any additive companions (e.g. person_years)."""
         frame = self._cells.drop(columns=list(_TRUE_VALUE_COLUMNS)).copy()
+        frame["rule"] = frame["rule"].replace(_AUDIENCE_RULES)
         if not include_margins:
             frame = frame[~frame["is_margin"]]
         return frame.reset_index(drop=True)
@@ -107,13 +112,17 @@ class ProtectedTable:
 
     @property
     def audit(self) -> "AuditResult | None":
-        """The audit of the hidden cells: intervals an attacker can derive from what is shown."""
+        """The audit of the hidden cells: intervals an attacker can derive from what is shown
+        (for a perturbed table, from the noise bound; computed on first use)."""
+        if self._audit is None and self._audit_factory is not None:
+            object.__setattr__(self, "_audit", self._audit_factory())
+            object.__setattr__(self, "_audit_factory", None)
         return self._audit
 
     @property
     def audit_passes(self) -> bool:
         """True when no hidden cell can be recovered or narrowed below its protection range."""
-        return self._audit is None or self._audit.passes
+        return self.audit is None or self.audit.passes
 
     def marker_legend(self) -> str:
         """The legend for the markers this table uses (empty when it uses none)."""
@@ -135,7 +144,11 @@ class ProtectedTable:
 
         Disclosive by design: for the statistician review page and the output-check report
         only. Nothing else may call this (a test checks the callers)."""
-        return self._cells.copy().reset_index(drop=True)
+        frame = self._cells.copy().reset_index(drop=True)
+        audit = self.audit
+        frame["audit_lower"] = audit.lower if audit is not None else np.nan
+        frame["audit_upper"] = audit.upper if audit is not None else np.nan
+        return frame
 
     def __repr__(self) -> str:
         hidden = self.hidden_count()

@@ -61,6 +61,11 @@ class PTable:
         return self.pvalues.shape[0] - 1
 
     @property
+    def max_noise(self) -> int:
+        """The largest amount by which the table moves any count (D)."""
+        return int(np.abs(self.pvalues).max())
+
+    @property
     def modulus(self) -> int:
         """Number of cell keys (256 or 4096): cell key = sum of record keys mod this."""
         return self.pvalues.shape[1]

@@ -1,7 +1,8 @@
 """RawTable: an unprotected aggregate, the only input the disclosure control engine takes.
 
 Holds the *interior* cells of a table (every combination of the dimensions' categories) with
-their true counts and whatever the rules need: record-key sums for the cell key method,
+their true counts and whatever the rules need: record-key sums for the cell key method (per
+cell, and per cell and stratum for measures that standardise),
 magnitudes and top contributions for dominance and p% rules, structural zeros, and additive
 companions such as person-years that are carried to the margins. Margins are not given: the
 engine derives them from the interior cells so that they are protected with the table.
@@ -34,6 +35,8 @@ class RawTable:
     strata: tuple[Hashable, ...] = ()
     strata_events: np.ndarray | None = None        # (interior cells x strata), e.g. by age band
     strata_person_years: np.ndarray | None = None  # (interior cells x strata)
+    strata_record_key_sums: np.ndarray | None = None  # (interior cells x strata): each stratum
+    # is a cell of the finer table (cell x stratum) and gets its own cell key perturbation
 
     def __post_init__(self) -> None:
         size = int(np.prod([len(d.categories) for d in self.dimensions]))

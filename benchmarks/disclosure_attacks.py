@@ -1,0 +1,645 @@
+"""Disclosure attacks, run as an attacker would: against the CLI's output, on the default dataset.
+
+Issue 11 tried eight attacks on wave 1 (docs/sdc.md, "Threat model"). Each attack here asks the
+command line for tables (``python -m explorer table ...``, ``publish``), reads the CSV or JSON
+it prints, and works out estimates of true counts from what is shown, knowing our methods (the
+p-table's noise bound, the threshold, the Dobson interval). The attacker never reads the
+database. A separate referee (``Truth``) reads the database directly to score the estimates.
+
+For each attack: how often the attacker's estimate equals the true count, beside how often a
+shown (perturbed) count in the same tables equals its true count. The promise (docs/sdc.md) is
+that the first is no higher than the second: an attack tells the attacker a hidden count no
+more reliably than the table already tells them a shown one.
+
+    .venv/bin/python benchmarks/disclosure_attacks.py [--database PATH] [--no-write]
+
+writes the results table and the utility table into docs/sdc.md (between the markers
+``<!-- attacks:start -->`` ... and ``<!-- utility:start -->`` ...). The tests
+(tests/test_sdc_attacks.py) run the same attacks and assert the promise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import itertools
+import json
+import math
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from explorer import cli  # noqa: E402
+from explorer.aggregate import dimension_levels  # noqa: E402
+from explorer.catalog import Catalog, load_catalog  # noqa: E402
+from explorer.measures.poisson_limits import byars_lower, byars_upper  # noqa: E402
+from explorer.sdc.structure import TOTAL, build_structure  # noqa: E402
+from explorer.tables import policy_for  # noqa: E402
+
+DATASET = "census_mortality"
+SDC_DOC = ROOT / "docs" / "sdc.md"
+
+
+# --- the attacker's tools: the CLI -------------------------------------------------------------
+
+@dataclass
+class CliAttacker:
+    """Runs ``python -m explorer ...`` in this process (same code, same output as a shell)."""
+
+    database: Path
+    catalog: Catalog
+    calls: int = 0
+    refused: list[str] = field(default_factory=list)
+    _cache: dict = field(default_factory=dict)
+
+    def run(self, *args: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exit_:  # argparse errors
+                code = int(exit_.code or 0)
+        self.calls += 1
+        return code, out.getvalue(), err.getvalue()
+
+    def table(self, outcome: str, measure: str, by: Sequence[str], where: Sequence[str] = (),
+              period: str | None = None, audience: str = "official") -> pd.DataFrame | None:
+        """The CSV the CLI prints, as a frame with a ``levels`` column (one key per breakdown
+        dimension, TOTAL for a margin) read off the row order; None when refused."""
+        key = (outcome, measure, tuple(by), tuple(where), period, audience)
+        if key in self._cache:
+            return self._cache[key]
+        args = ["table", "--dataset", DATASET, "--outcome", outcome, "--measure", measure,
+                "--by", ",".join(by), "--audience", audience, "--format", "csv",
+                "--database", str(self.database)]
+        for item in where:
+            args += ["--where", item]
+        if period:
+            args += ["--period", period]
+        code, out, err = self.run(*args)
+        if code != 0:
+            self.refused.append(" ".join(a for a in args if a not in ("--database", str(self.database)))
+                                + f"  -> exit {code}: {err.strip()[:160]}")
+            self._cache[key] = None
+            return None
+        frame = pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=[""])
+        levels = list(itertools.product(*(dimension_levels(self.catalog.dimension(code)).levels
+                                          for code in by)))
+        if measure in ("count", "crude_rate", "asmr", "proportion"):
+            frame["levels"] = levels
+        self._cache[key] = frame
+        return frame
+
+
+def _period_text(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def shown_counts(frame: pd.DataFrame) -> dict[tuple, float | None]:
+    """levels -> shown count (None when hidden)."""
+    return {levels: (None if status != "shown" or pd.isna(events) else float(events))
+            for levels, status, events in zip(frame["levels"], frame["status"], frame["events"])}
+
+
+# --- the referee: true counts straight from the database ----------------------------------------
+
+class Truth:
+    """True event counts and person-years from the database file (the attacker never sees this)."""
+
+    def __init__(self, database: Path, catalog: Catalog):
+        self.catalog = catalog
+        self.connection = duckdb.connect(str(database), read_only=True)
+        self._frames: dict = {}
+
+    def atoms(self, outcome: str, dims: tuple[str, ...]) -> pd.DataFrame:
+        """Events and person-years by ``dims`` (category codes) and calendar year."""
+        key = (outcome, dims)
+        if key not in self._frames:
+            event = self.catalog.outcome(outcome).event_column
+            columns = "".join(f'"{self.catalog.dimension(d).column}" AS "{d}", ' for d in dims)
+            self._frames[key] = self.connection.execute(
+                f'SELECT {columns}"year", SUM("{event}")::BIGINT AS events, '
+                f'SUM(person_years) AS person_years FROM person_time WHERE linked '
+                f'GROUP BY ALL').df()
+        return self._frames[key]
+
+    def cell(self, outcome: str, by: Sequence[str], levels: tuple, where: dict[str, str] | None = None,
+             years: tuple[int, int] | None = None, column: str = "events") -> float:
+        """The true value of one cell: ``levels`` per breakdown dimension (a category key, a
+        group key or TOTAL), within ``where`` (dimension -> category or group key) and years."""
+        where = where or {}
+        dims = tuple(sorted(set(by) | set(where)))
+        frame = self.atoms(outcome, dims)
+        mask = np.ones(len(frame), dtype=bool)
+        for code, level in zip(by, levels):  # levels: category codes, group keys or TOTAL
+            if level != TOTAL:
+                leaves = dimension_levels(self.catalog.dimension(code)).leaves(level)
+                mask &= frame[code].isin(list(leaves)).to_numpy()
+        for code, choice in where.items():  # filters: a category or group key
+            dimension = self.catalog.dimension(code)
+            codes = [dimension.category_by_key(k).code for k in dimension.filter_keys(choice)]
+            mask &= frame[code].isin(codes).to_numpy()
+        first_year = self.catalog.outcome(outcome).first_year
+        lo, hi = years or (self.catalog.follow_up.first_year, self.catalog.follow_up.last_year)
+        mask &= frame["year"].between(max(lo, first_year), hi).to_numpy()
+        return float(frame.loc[mask, column].sum())
+
+
+# --- results ---------------------------------------------------------------------------------
+
+@dataclass
+class AttackResult:
+    number: int
+    name: str
+    audience: str
+    targets: int = 0
+    hits: int = 0
+    shown: int = 0
+    shown_exact: int = 0
+    small: int = 0
+    small_exact: int = 0
+    small_below: float = 20
+    refused: list[str] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def attacker_rate(self) -> float:
+        return self.hits / self.targets if self.targets else 0.0
+
+    @property
+    def shown_rate(self) -> float:
+        return self.shown_exact / self.shown if self.shown else float("nan")
+
+    @property
+    def small_rate(self) -> float:
+        """How often a shown count of a size like the hidden ones (true count below
+        ``small_below``: the smallest counts a policy shows) equals its true count."""
+        return self.small_exact / self.small if self.small else float("nan")
+
+    def score(self, estimate: float, true: float) -> None:
+        self.targets += 1
+        self.hits += int(round(estimate) == round(true))
+
+    def score_shown(self, shown: float, true: float) -> None:
+        exact = int(round(shown) == round(true))
+        self.shown += 1
+        self.shown_exact += exact
+        if true < self.small_below:
+            self.small += 1
+            self.small_exact += exact
+
+    def row(self) -> str:
+        shown = f"{self.shown_rate:.1%} of {self.shown}" if self.shown else "no counts shown"
+        small = f"{self.small_rate:.1%} of {self.small}" if self.small else "none"
+        refused = f"{len(self.refused)}" if self.refused else "none"
+        return (f"| {self.number} | {self.name} | {self.audience} | {self.attacker_rate:.1%} of "
+                f"{self.targets} | {small} | {shown} | {refused} | {self.note} |")
+
+
+class Attacks:
+    """The eight attacks of issue 11, scripted against the CLI on one database."""
+
+    def __init__(self, database: Path, breadth: str = "full"):
+        self.catalog = load_catalog(DATASET)
+        self.cli = CliAttacker(Path(database), self.catalog)
+        self.truth = Truth(Path(database), self.catalog)
+        self.official = policy_for(self.catalog, "official")
+        self.public = policy_for(self.catalog, "public")
+        self.full = breadth == "full"
+        self.outcomes = (list(self.catalog.outcomes) if self.full else ["suicide", "covid19"])
+        self.whole = f"{self.catalog.follow_up.first_year}-{self.catalog.follow_up.last_year}"
+
+    # -- helpers --
+    def _bound(self, estimate: float, policy) -> float:
+        """The attacker knows a hidden count lies in 1 .. threshold - 1 + D."""
+        return float(np.clip(round(estimate), 1, policy.threshold - 1 + policy.max_noise))
+
+    def _one_way_dimensions(self) -> list[str]:
+        dims = [code for code, d in self.catalog.dimensions.items()
+                if d.table == self.catalog.cohort.persons_table or code != "age_group"]
+        return dims if self.full else ["religion", "ethnicity_detailed", "disability", "sex"]
+
+    def _score_shown_cells(self, result: AttackResult, frame: pd.DataFrame, outcome: str,
+                           by: Sequence[str], where: dict | None = None,
+                           years: tuple[int, int] | None = None) -> None:
+        for levels, value in shown_counts(frame).items():
+            if value is not None:
+                result.score_shown(value, self.truth.cell(outcome, by, levels, where, years))
+
+    def _single_hidden_routes(self, frame: pd.DataFrame, by: Sequence[str]) -> list[tuple]:
+        """(target levels, estimate, noisy cells used) for every line of the table (the whole
+        1-way table, or a row or column of a 2-way table) with exactly one hidden category
+        and a shown margin: margin minus the shown categories."""
+        shown = shown_counts(frame)
+        routes = []
+        levels_per_dim = [dimension_levels(self.catalog.dimension(code)) for code in by]
+        for position, dim_levels in enumerate(levels_per_dim):
+            others = [lv.levels for j, lv in enumerate(levels_per_dim) if j != position]
+            for rest in itertools.product(*others):
+                def cell(level, rest=rest):
+                    parts = list(rest)
+                    parts.insert(position, level)
+                    return tuple(parts)
+                margin = shown.get(cell(TOTAL))
+                parts = [cell(c) for c in dim_levels.categories]
+                hidden = [p for p in parts if shown.get(p) is None]
+                if margin is None or len(hidden) != 1:
+                    continue
+                estimate = margin - sum(shown[p] for p in parts if p != hidden[0])
+                routes.append((hidden[0], estimate, len(parts)))
+        return routes
+
+    # -- attack 1: filter differencing --
+    def attack_1(self) -> AttackResult:
+        result = AttackResult(1, "Filter differencing: a union filter minus the shown part, "
+                              "else a margin minus the shown categories", "official")
+        hidden = self.cli.table("suicide", "count", ["religion"])
+        religion = self.catalog.dimension("religion")
+        hidden_keys = [religion.category_by_code(lv[0]).key for lv, v in shown_counts(hidden).items()
+                       if v is None and lv[0] != TOTAL]
+        for key in hidden_keys[:4]:
+            before = len(self.cli.refused)
+            self.cli.table("suicide", "count", ["sex"], where=[f"religion={key}", "religion=christian"])
+            result.refused += self.cli.refused[before:]
+        for outcome in self.outcomes:
+            pairs = [[a, b] for a in ("religion", "ethnicity", "disability")
+                     for b in ("sex", "region", "partnership", "tenure", "deprivation_quintile")]
+            for by in [[code] for code in self._one_way_dimensions()] + (pairs if self.full else pairs[:2]):
+                frame = self.cli.table(outcome, "count", by)
+                if frame is None:
+                    continue
+                self._score_shown_cells(result, frame, outcome, by)
+                for target, estimate, _ in self._single_hidden_routes(frame, by):
+                    result.score(self._bound(estimate, self.official),
+                                 self.truth.cell(outcome, by, target))
+        result.note = "union filters refused; margin minus shown parts gives the cell plus the noise of every part"
+        return result
+
+    # -- attack 2: period differencing, every split of the period --
+    def attack_2(self) -> AttackResult:
+        result = AttackResult(2, "Period differencing: 2011-2021 minus 2011-2020, else a period "
+                              "total minus its other years (every split averaged)", "official")
+        before = len(self.cli.refused)
+        self.cli.table("suicide", "count", ["religion"], period="2011-2020")
+        self.cli.table("suicide", "count", ["religion"], period="2012-2021")
+        result.refused += self.cli.refused[before:]
+        first, last = self.catalog.follow_up.first_year, self.catalog.follow_up.last_year
+        windows = [(first, last), *self.catalog.follow_up.periods]
+        for outcome in self.outcomes:
+            start = self.catalog.outcome(outcome).first_year
+            for dim in (["religion", "disability", "ethnicity"] if self.full else ["religion"]):
+                years = {y: self.cli.table(outcome, "count", [dim], period=str(y))
+                         for y in range(start, last + 1)}
+                for y, frame in years.items():
+                    self._score_shown_cells(result, frame, outcome, [dim], years=(y, y))
+                for y, frame in years.items():
+                    for levels, value in shown_counts(frame).items():
+                        if value is not None or levels[0] == TOTAL:
+                            continue
+                        routes = []
+                        for a, b in windows:
+                            if not a <= y <= b or b < start:
+                                continue
+                            frame_w = self.cli.table(outcome, "count", [dim],
+                                                     period=_period_text(max(a, start), b))
+                            if frame_w is None:
+                                continue
+                            total = shown_counts(frame_w).get(levels)
+                            rest = [shown_counts(years[z]).get(levels)
+                                    for z in range(max(a, start), b + 1) if z != y]
+                            if total is not None and all(v is not None for v in rest):
+                                routes.append((total - sum(rest), len(rest) + 1))
+                        line = self._single_hidden_routes(frame, [dim])
+                        routes += [(est, n) for target, est, n in line if target == levels]
+                        if routes:
+                            weights = np.array([1.0 / n for _, n in routes])
+                            estimate = float(np.dot(weights, [e for e, _ in routes]) / weights.sum())
+                            result.score(self._bound(estimate, self.official),
+                                         self.truth.cell(outcome, [dim], levels, years=(y, y)))
+        result.note = "free ranges refused; fixed periods and single years, each with its own noise"
+        return result
+
+    # -- attack 3: person-years of zero-death years give survivors, so deaths --
+    def attack_3(self) -> AttackResult:
+        result = AttackResult(3, "Denominators: person-years in years with no deaths give the "
+                              "survivors, so the deaths in between", "official")
+        start_day = self.catalog.follow_up.start
+        first, last = self.catalog.follow_up.first_year, self.catalog.follow_up.last_year
+        by = ["religion", "region"]
+        tables = {y: self.cli.table("all_cause", "crude_rate", by, period=str(y))
+                  for y in range(first, last + 1)}
+        for y, frame in tables.items():
+            self._score_shown_cells(result, frame, "all_cause", by, years=(y, y))
+
+        def days(year: int) -> int:
+            begin = start_day if year == first else pd.Timestamp(year, 1, 1).date()
+            return (pd.Timestamp(year, 12, 31).date() - begin).days + 1
+
+        cells = tables[first]["levels"].tolist()
+        for levels in cells:
+            rows = {y: tables[y].set_index(tables[y]["levels"].map(str)).loc[str(levels)]
+                    for y in tables}
+            zero = [y for y in rows if rows[y]["status"] == "shown" and rows[y]["events"] == 0
+                    and not pd.isna(rows[y]["denominator"])]
+            for a, b in zip(zero, zero[1:]):
+                between = range(a + 1, b)
+                if not between or all(rows[y]["status"] == "shown" for y in between):
+                    continue  # nothing hidden in between: no disclosure to score
+                survivors_a = rows[a]["denominator"] * 365.25 / days(a)
+                survivors_b = rows[b]["denominator"] * 365.25 / days(b)
+                true = sum(self.truth.cell("all_cause", by, levels, years=(y, y)) for y in between)
+                result.score(round(survivors_a - survivors_b), true)
+        result.note = ("denominators rounded to the nearest 10 and never shown for hidden cells"
+                       if result.targets else "no group had zero-death years around a hidden year")
+        return result
+
+    # -- attack 4: the view and its trend solved together --
+    def attack_4(self) -> AttackResult:
+        result = AttackResult(4, "The view and its trend table combined: least squares over "
+                              "every shown group total, year total and group-year cell", "official")
+        first, last = self.catalog.follow_up.first_year, self.catalog.follow_up.last_year
+        for outcome in (["suicide", "all_cause"] if self.full else ["suicide"]):
+            for dim in (["religion", "disability"] if self.full else ["religion"]):
+                categories = dimension_levels(self.catalog.dimension(dim)).categories
+                years = list(range(first, last + 1))
+                view = shown_counts(self.cli.table(outcome, "count", [dim]))
+                trend = {y: shown_counts(self.cli.table(outcome, "count", [dim], period=str(y)))
+                         for y in years}
+                atoms = [(c, y) for c in categories for y in years]
+                index = {atom: i for i, atom in enumerate(atoms)}
+                rows, values = [], []
+
+                def equation(members, value):
+                    row = np.zeros(len(atoms))
+                    row[[index[m] for m in members]] = 1.0
+                    rows.append(row)
+                    values.append(value)
+                for c in [*categories, TOTAL]:
+                    if view.get((c,)) is not None:
+                        equation([(k, y) for k in (categories if c == TOTAL else [c]) for y in years],
+                                 view[(c,)])
+                    for y in years:
+                        if trend[y].get((c,)) is not None:
+                            equation([(k, y) for k in (categories if c == TOTAL else [c])],
+                                     trend[y][(c,)])
+                solution, *_ = np.linalg.lstsq(np.array(rows), np.array(values), rcond=None)
+                for (c, y), estimate in zip(atoms, solution):
+                    if trend[y].get((c,)) is None:
+                        result.score(self._bound(estimate, self.official),
+                                     self.truth.cell(outcome, [dim], (c,), years=(y, y)))
+                    else:
+                        result.score_shown(trend[y][(c,)], self.truth.cell(outcome, [dim], (c,), years=(y, y)))
+        result.note = "margins perturbed independently, so the equations are noisy"
+        return result
+
+    # -- attacks 5 and 6: the public file --
+    def _publication(self) -> dict:
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "published.json"
+            code, _, err = self.cli.run("publish", "--dataset", DATASET, "--database",
+                                        str(self.cli.database), "--out", str(out))
+            if code != 0:
+                raise RuntimeError(f"publish failed: {err}")
+            return json.loads(out.read_text(encoding="utf-8"))
+
+    def _view_cells(self, view: dict):
+        """(outcome, by, levels, row) for each row of a published view, in row order."""
+        by = [d["code"] for d in view["dimensions"]]
+        levels = list(itertools.product(*(dimension_levels(self.catalog.dimension(code)).levels
+                                          for code in by)))
+        return by, list(zip(levels, view["table"]["rows"]))
+
+    def attack_5(self, publication: dict) -> AttackResult:
+        result = AttackResult(5, "Public confidence intervals: the Dobson interval's shape "
+                              "inverted to the count behind each age-standardised rate", "public")
+        candidates = np.arange(1, 20000, dtype=float)
+        ratio = (byars_upper(candidates) - candidates) / (candidates - byars_lower(candidates))
+        for view in publication["views"]:
+            if view["measure"]["code"] != "asmr":
+                continue
+            by, cells = self._view_cells(view)
+            years = tuple(view["period"])
+            for levels, row in cells:
+                if row["status"] != "shown" or row["value"] is None or row["lower"] is None:
+                    continue
+                true = self.truth.cell(view["outcome"]["code"], by, levels, years=years)
+                result.score_shown(row["events"], true)
+                if row["value"] - row["lower"] <= 0:
+                    continue
+                observed = (row["upper"] - row["value"]) / (row["value"] - row["lower"])
+                estimate = candidates[int(np.argmin(np.abs(ratio - observed)))]
+                result.score(estimate, true)
+        result.note = "each age band's count is perturbed with its own cell key before the rate and interval"
+        return result
+
+    def attack_6(self, publication: dict) -> AttackResult:
+        result = AttackResult(6, "Public p-table: shown counts as intervals (noise bound), "
+                              "margins and parts solved together for every hidden cell", "public")
+        bound = self.public.max_noise
+        ceiling = self.public.threshold - 1 + bound
+        for view in publication["views"]:
+            by, cells = self._view_cells(view)
+            years = tuple(view["period"])
+            outcome = view["outcome"]["code"]
+            structure = build_structure([dimension_levels(self.catalog.dimension(c)) for c in by])
+            hidden = [i for i, (_, row) in enumerate(cells) if row["status"] != "shown"]
+            for levels, row in cells:
+                if row["status"] == "shown" and row["events"] is not None:
+                    result.score_shown(row["events"], self.truth.cell(outcome, by, levels, years=years))
+            if not hidden:
+                continue
+            box = [(0.0, float(ceiling)) if row["status"] != "shown" else
+                   (0.0, 0.0) if row["events"] is None else
+                   (max(0.0, row["events"] - bound), row["events"] + bound) for _, row in cells]
+            matrix = structure.constraint_matrix()
+            for i in hidden:
+                objective = np.zeros(len(cells))
+                objective[i] = 1.0
+                low = linprog(objective, A_eq=matrix, b_eq=np.zeros(len(matrix)), bounds=box)
+                high = linprog(-objective, A_eq=matrix, b_eq=np.zeros(len(matrix)), bounds=box)
+                if low.status != 0 or high.status != 0:
+                    continue
+                estimate = (low.fun - high.fun) / 2
+                result.score(self._bound(estimate, self.public),
+                             self.truth.cell(outcome, by, cells[i][0], years=years))
+        result.note = "counts perturbed by a probability distribution, not rounded"
+        return result
+
+    # -- attack 7: the status column --
+    def attack_7(self, publication: dict) -> AttackResult:
+        result = AttackResult(7, "Status and rule columns: telling the small hidden cells "
+                              "(primary) from the others (secondary)", "official, public")
+        kinds = set()
+        hidden_cells = 0
+        for (outcome, measure, by, where, period, audience), frame in self.cli._cache.items():
+            if frame is None or "status" not in frame:
+                continue
+            hidden = frame[frame["status"] != "shown"]
+            hidden_cells += len(hidden)
+            kinds |= set(zip(hidden["status"], hidden["rule"].fillna(""), hidden["marker"]))
+        for view in publication["views"]:
+            hidden = [row for row in view["table"]["rows"] if row["status"] != "shown"]
+            hidden_cells += len(hidden)
+            kinds |= {(row["status"], "", row["marker"]) for row in hidden}
+        result.targets = hidden_cells
+        result.hits = hidden_cells if len({k[:2] for k in kinds if k[0] != "shown"}) > 2 else 0
+        result.note = f"hidden cells carry one status and rule: {sorted(kinds)}"
+        self.status_kinds = kinds
+        return result
+
+    # -- attack 8: averaging many routes --
+    def attack_8(self) -> AttackResult:
+        result = AttackResult(8, "Averaging: every route to a hidden cell (unions, periods, "
+                              "filters on other dimensions), weighted by its noise", "official")
+        before = len(self.cli.refused)
+        self.cli.table("suicide", "count", ["sex"], where=["religion=muslim", "religion=christian"])
+        self.cli.table("suicide", "count", ["religion"], period="2012-2021")
+        result.refused += self.cli.refused[before:]
+        last = self.catalog.follow_up.last_year
+        filters = ["sex", "region", "disability", "partnership", "tenure", "deprivation_quintile"]
+        routes_used = []
+        for outcome in (["suicide", "covid19"] if self.full else ["suicide"]):
+            start = self.catalog.outcome(outcome).first_year
+            partitions = [[("period", _period_text(y, y)) for y in range(start, last + 1)],
+                          [("period", _period_text(max(a, start), b))
+                           for a, b in self.catalog.follow_up.periods if b >= start]]
+            tables = [[code] for code in ("religion", "ethnicity", "ethnicity_detailed", "disability")]
+            tables += [["religion", "sex"], ["disability", "sex"]] if self.full else []
+            for by in tables:
+                frame = self.cli.table(outcome, "count", by)
+                self._score_shown_cells(result, frame, outcome, by)
+                targets = self._single_hidden_routes(frame, by)
+                if not targets:
+                    continue
+                slices = partitions + [[("where", f"{code}={key}") for key in
+                                        self.catalog.dimension(code).keys]
+                                       for code in filters if code not in by]
+                sliced = []
+                for partition in slices:
+                    parts = [self.cli.table(outcome, "count", by, period=value)
+                             if kind == "period" else
+                             self.cli.table(outcome, "count", by, where=[value])
+                             for kind, value in partition]
+                    sliced.append([self._single_hidden_routes(p, by) if p is not None else []
+                                   for p in parts])
+                for target, estimate, n in targets:
+                    routes = [(estimate, n)]
+                    for found in sliced:
+                        mine = [[r for r in part if r[0] == target] for part in found]
+                        if all(len(m) == 1 for m in mine):
+                            routes.append((sum(m[0][1] for m in mine), sum(m[0][2] for m in mine)))
+                    routes_used.append(len(routes))
+                    weights = np.array([1.0 / k for _, k in routes])
+                    combined = float(np.dot(weights, [e for e, _ in routes]) / weights.sum())
+                    result.score(self._bound(combined, self.official),
+                                 self.truth.cell(outcome, by, target))
+        result.note = ("union filters and free periods refused; routes per hidden cell: "
+                       f"{min(routes_used, default=0)} to {max(routes_used, default=0)}, each "
+                       "adding the noise of every cell it uses")
+        return result
+
+    def run_all(self) -> list[AttackResult]:
+        publication = self._publication()
+        results = [self.attack_1(), self.attack_2(), self.attack_3(), self.attack_4(),
+                   self.attack_5(publication), self.attack_6(publication), self.attack_8()]
+        results.insert(6, self.attack_7(publication))
+        return results
+
+
+# --- utility: how far shown values are from the truth, per policy -------------------------------
+
+def utility(database: Path) -> list[dict]:
+    """Per policy, over every 1-way breakdown of every outcome (whole follow-up): the mean
+    absolute difference between shown and true counts, and between shown and true crude rates
+    (per 100,000), over the cells each policy shows; and the share of cells hidden."""
+    attacks = Attacks(database)
+    rows = []
+    for audience in ("statistician", "official", "public"):
+        count_diffs, rate_diffs, hidden, cells = [], [], 0, 0
+        for outcome in attacks.catalog.outcomes:
+            for code in attacks.catalog.dimensions:
+                frame = attacks.cli.table(outcome, "crude_rate", [code], audience=audience)
+                if frame is None:
+                    continue
+                for levels, status, events, value in zip(frame["levels"], frame["status"],
+                                                         frame["events"], frame["value"]):
+                    cells += 1
+                    if status != "shown" or pd.isna(events):
+                        hidden += 1
+                        continue
+                    true = attacks.truth.cell(outcome, [code], levels)
+                    count_diffs.append(abs(events - true))
+                    if not pd.isna(value):
+                        years = attacks.truth.cell(outcome, [code], levels, column="person_years")
+                        rate_diffs.append(abs(value - true / years * 100_000))
+        rows.append({"policy": audience, "cells": cells, "hidden": hidden,
+                     "count_mad": float(np.mean(count_diffs)), "rate_mad": float(np.mean(rate_diffs)),
+                     "count_exact": float(np.mean(np.array(count_diffs) == 0))})
+    return rows
+
+
+# --- docs ------------------------------------------------------------------------------------
+
+def attacks_markdown(results: Iterable[AttackResult], database: Path) -> str:
+    lines = ["| # | attack | audience | attacker's estimate = true | shown count = true, counts "
+             "10-19 | shown count = true, all | requests refused | why |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [result.row() for result in results]
+    return "\n".join(lines)
+
+
+def utility_markdown(rows: Sequence[dict]) -> str:
+    lines = ["| policy | cells | hidden | mean abs. difference, counts | shown count = true | "
+             "mean abs. difference, crude rate per 100,000 |", "| --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {r['policy']} | {r['cells']} | {r['hidden']} ({r['hidden'] / r['cells']:.0%}) | "
+              f"{r['count_mad']:.2f} | {r['count_exact']:.0%} | {r['rate_mad']:.2f} |" for r in rows]
+    return "\n".join(lines)
+
+
+def replace_between(text: str, name: str, body: str) -> str:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in text or end not in text:
+        raise ValueError(f"docs/sdc.md lacks the markers {start} ... {end}")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body}\n{end}{tail}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", type=Path, default=ROOT / "data" / f"{DATASET}.duckdb")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    attacks = Attacks(args.database)
+    results = attacks.run_all()
+    table = attacks_markdown(results, args.database)
+    usefulness = utility_markdown(utility(args.database))
+    print(table)
+    print()
+    print(usefulness)
+    print(f"\n{attacks.cli.calls} CLI calls; refused:")
+    for line in sorted(set(attacks.cli.refused)):
+        print("  ", line)
+    if not args.no_write:
+        text = SDC_DOC.read_text(encoding="utf-8")
+        text = replace_between(text, "attacks", table)
+        text = replace_between(text, "utility", usefulness)
+        SDC_DOC.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
