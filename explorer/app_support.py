@@ -14,6 +14,7 @@ from explorer.errors import DatabaseMissingError, DatabaseOutdatedError
 from explorer.measure_table import MeasureTable
 from explorer.paths import default_database_path
 from explorer.review import ReviewTable, review_policy, review_view_tables
+from explorer.sdc.status import CellStatus
 from explorer.table_request import TableRequest, validate_request
 from explorer.downloads import csv_download, xlsx_download  # noqa: F401 - pages import them from here
 from explorer.tables import build_table, build_view_tables
@@ -182,8 +183,8 @@ _RULE_WORDS = {
     "rate_reliability": "too few deaths for a reliable rate",
     "structural_zero": "cannot happen (structural zero)",
 }
-_STATUS_WORDS = {"suppressed_primary": "hidden (primary)",
-                 "suppressed_secondary": "hidden (secondary)"}
+_STATUS_WORDS = {CellStatus.SUPPRESSED_PRIMARY.value: "hidden (primary)",
+                 CellStatus.SUPPRESSED_SECONDARY.value: "hidden (secondary)"}
 
 
 def hidden_cell_summary(table: MeasureTable, threshold: int | None = None) -> list[str]:
@@ -191,13 +192,13 @@ def hidden_cell_summary(table: MeasureTable, threshold: int | None = None) -> li
     (``threshold``: the policy's frequency threshold, named in the reason when given)."""
     frame = table.frame
     lines = []
-    hidden = frame[frame["status"] != "shown"]
+    hidden = frame[frame["status"] != CellStatus.SHOWN.value]
     for (status, rule), count in hidden.groupby(["status", "rule"]).size().items():
         why = _RULE_WORDS.get(rule, rule or "policy rule")
         if rule == "frequency_threshold" and threshold is not None:
             why = f"fewer than {threshold} people or deaths"
         lines.append(f"{count} {'cell' if count == 1 else 'cells'} {_STATUS_WORDS.get(status, status)}: {why}")
-    shown = frame[(frame["status"] == "shown") & (frame["marker"] != "")]
+    shown = frame[(frame["status"] == CellStatus.SHOWN.value) & (frame["marker"] != "")]
     for (marker, rule), count in shown.groupby(["marker", "rule"]).size().items():
         why = _RULE_WORDS.get(rule, rule or "policy rule")
         lines.append(f"{count} {'cell' if count == 1 else 'cells'} marked {marker}: {why}")

@@ -4,7 +4,9 @@ Every function takes a :class:`~explorer.measure_table.MeasureTable` (anything e
 DataFrame of raw counts, raises TypeError), so a chart can only show numbers that have passed
 disclosure control. Hover text is built only from the frame's shown columns (value, lower,
 upper, events, denominator, marker); hidden and not-calculated rows are kept on the category
-axis and labelled with their GSS marker, so a gap is never silent.
+axis and labelled with their GSS marker, so a gap is never silent. Which rows are totals,
+subtotals or the reference category is read from the table's ``row_flags`` (made by the
+measures step from the protected cells), never guessed from labels or looked up in the catalog.
 
 - ``group_chart``: one breakdown: dots with asymmetric 95% CIs (bars for counts), the
   reference category marked, margins drawn distinctly; for rate ratios a forest plot with a
@@ -19,13 +21,12 @@ axis and labelled with their GSS marker, so a gap is never silent.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from explorer.measure_table import COLUMNS, MeasureTable
+from explorer.measure_table import MARGIN_SUFFIX, TOTAL, MeasureTable
 
 # Okabe and Ito (2008), colour-blind safe.
 OKABE_ITO = {
@@ -53,72 +54,44 @@ def _require(table: object) -> MeasureTable:
 
 def dimension_columns(table: MeasureTable) -> list[str]:
     """The frame's breakdown columns (dimension codes), in order."""
-    return [column for column in table.frame.columns if column not in COLUMNS]
-
-
-@lru_cache(maxsize=64)
-def _category_labels(dataset: str, dimension: str) -> frozenset[str]:
-    """The labels of a dimension's categories (not its subtotals), from the dataset's catalog."""
-    from explorer.catalog import load_catalog
-
-    try:
-        return frozenset(c.label for c in load_catalog(dataset).dimension(dimension).categories)
-    except Exception:  # noqa: BLE001 - no catalog (e.g. a pseudo dimension): treat all as categories
-        return frozenset()
-
-
-def _margin_flags(table: MeasureTable, dimension: str) -> np.ndarray:
-    """True for rows that are margins of ``dimension``: Total and hierarchy subtotals (labels
-    that are not categories, or that repeat an earlier row's labels, e.g. region Wales = Wales)."""
-    categories = _category_labels(table.request.dataset, dimension)
-    others = [d for d in dimension_columns(table) if d != dimension]
-    seen: set[tuple[str, ...]] = set()
-    flags = []
-    for _, row in table.frame.iterrows():
-        label = str(row[dimension])
-        key = (label, *(str(row[d]) for d in others))
-        flags.append(label == TOTAL_LABEL or (bool(categories) and label not in categories)
-                     or key in seen)
-        seen.add(key)
-    return np.array(flags, dtype=bool)
+    return list(_require(table).dimensions)
 
 
 def margin_rows(table: MeasureTable) -> np.ndarray:
-    """True for frame rows that are a margin (Total or subtotal) of any breakdown dimension."""
-    table = _require(table)
-    flags = np.zeros(len(table.frame), dtype=bool)
-    for dimension in dimension_columns(table):
-        flags |= _margin_flags(table, dimension)
-    return flags
+    """True for frame rows that are a margin (Total or subtotal) of any breakdown dimension,
+    as the measures step flagged them."""
+    return _require(table).row_flags["is_margin"].to_numpy(dtype=bool)
+
+
+def _is_total(flags: pd.DataFrame, dimension: str) -> np.ndarray:
+    """True for rows at the total of ``dimension`` (not a subtotal)."""
+    return (flags[dimension] == TOTAL).to_numpy(dtype=bool)
 
 
 def category_labels(table: MeasureTable) -> list[str]:
-    """The axis label of each frame row of a one-dimension table, unique (subtotals say so)."""
+    """The axis label of each frame row, unique: a one-dimension table's subtotals say so, and
+    a total whose label a category also has says it is the total."""
     table = _require(table)
     dims = dimension_columns(table)
     if not dims:
         return [table.title]
-    labels = [" / ".join(str(row[d]) for d in dims) for _, row in table.frame.iterrows()]
+    frame, flags = table.frame, table.row_flags
+    labels = [" / ".join(str(row[d]) for d in dims) for _, row in frame.iterrows()]
     if len(dims) == 1:
-        margins = _margin_flags(table, dims[0])
-        labels = [f"{label} (subtotal)" if margin and label != TOTAL_LABEL else label
-                  for label, margin in zip(labels, margins)]
+        margin = flags[f"{dims[0]}{MARGIN_SUFFIX}"].to_numpy(dtype=bool)
+        subtotal = margin & ~_is_total(flags, dims[0])
+        labels = [f"{label} (subtotal)" if sub else label for label, sub in zip(labels, subtotal)]
+    margins = flags["is_margin"].to_numpy(dtype=bool)
+    interior_labels = {label for label, margin in zip(labels, margins) if not margin}
+    labels = [f"{label} (all groups)" if margin and label in interior_labels else label
+              for label, margin in zip(labels, margins)]
     return labels
 
 
-def _reference_label(table: MeasureTable) -> str | None:
-    """The catalog reference category of the table's single breakdown dimension, if any."""
-    return _reference(table.request.dataset, table.request.by[0]) if len(table.request.by) == 1 else None
-
-
-@lru_cache(maxsize=64)
-def _reference(dataset: str, dimension: str) -> str | None:
-    from explorer.catalog import load_catalog
-
-    try:
-        return load_catalog(dataset).dimension(dimension).reference_category.label
-    except Exception:  # noqa: BLE001 - no catalog: no reference marked
-        return None
+def _reference_label(table: MeasureTable, labels: list[str]) -> str | None:
+    """The axis label of the row the measures step flagged as the reference category."""
+    rows = np.flatnonzero(table.row_flags["is_reference"].to_numpy(dtype=bool))
+    return labels[rows[0]] if len(rows) else None
 
 
 def _number(value: float) -> str:
@@ -182,13 +155,12 @@ def _finish(fig: go.Figure, table: MeasureTable, height: int) -> go.Figure:
 def group_chart(table: MeasureTable) -> go.Figure:
     """Values by category (frame order), with CIs, reference and margins marked, gaps labelled."""
     table = _require(table)
-    frame = table.frame
+    frame, flags = table.frame, table.row_flags
     labels = category_labels(table)
     dims = dimension_columns(table)
-    margins = margin_rows(table)
-    reference = _reference_label(table)
-    is_reference = np.array([not m and reference is not None and str(v) == reference
-                             for v, m in zip(frame[dims[0]] if dims else [None] * len(frame), margins)])
+    margins = flags["is_margin"].to_numpy(dtype=bool)
+    is_reference = flags["is_reference"].to_numpy(dtype=bool)
+    reference = _reference_label(table, labels)
     counts = table.request.measure == "count"
     ratio = table.request.measure in _RATIO_MEASURES
     hover = [_hover(table, row, label) for (_, row), label in zip(frame.iterrows(), labels)]
@@ -225,9 +197,12 @@ def group_chart(table: MeasureTable) -> go.Figure:
         fig.add_vline(x=1, line_dash="dash", line_color=OKABE_ITO["black"])
         gaps.append({"text": "1 = no difference", "name": "no_difference", "x": 0, "xref": "x",
                      "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False})
-    elif len(dims) == 1 and margins[-1] and not _missing(frame["value"].iat[-1]) and not counts:
-        fig.add_vline(x=float(frame["value"].iat[-1]), line_dash="dot", line_color=OKABE_ITO["black"],
-                      annotation_text=TOTAL_LABEL, annotation_position="top")
+    elif len(dims) == 1 and not counts:
+        total = np.flatnonzero(_is_total(flags, dims[0]))
+        if len(total) and not _missing(frame["value"].iat[total[0]]):
+            fig.add_vline(x=float(frame["value"].iat[total[0]]), line_dash="dot",
+                          line_color=OKABE_ITO["black"], annotation_text=TOTAL_LABEL,
+                          annotation_position="top")
     # One layout update: add_annotation per row is quadratic in plotly.
     fig.update_layout(annotations=list(fig.layout.annotations) + gaps)
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed",
@@ -251,18 +226,22 @@ def trend_chart(table: MeasureTable) -> go.Figure:
     table = _require(table)
     if "year" not in table.request.by:
         raise ValueError("trend_chart needs a table broken down by year (explorer.table_request.trend_request)")
-    frame = table.frame
+    frame, flags = table.frame, table.row_flags
     dims = [d for d in dimension_columns(table) if d != "year"]
-    years = frame[frame["year"] != "All years"]
+    keep = ~_is_total(flags, "year")  # the 'All years' margin
+    years, year_flags = frame[keep], flags[keep]
     order = years["year"].drop_duplicates().tolist()
-    groups = years[dims[0]].drop_duplicates().tolist() if dims else [None]
+    levels = list(dict.fromkeys(year_flags[dims[0]])) if dims else [None]
     fig = go.Figure()
     gap_x, gap_hover = [], []
-    for index, group in enumerate(groups):
-        rows = years if group is None else years[years[dims[0]] == group]
-        is_total = group == TOTAL_LABEL or group is None
+    for index, level in enumerate(levels):
+        rows = years if level is None else years[(year_flags[dims[0]] == level).to_numpy()]
+        is_total = level is None or level == TOTAL
         colour = OKABE_ITO["black"] if is_total else _LINE_COLOURS[index % len(_LINE_COLOURS)]
-        label = "All people" if group is None else str(group)
+        label = "All people" if level is None else str(rows[dims[0]].iat[0])
+        if level is not None and not is_total and \
+                year_flags.loc[rows.index, f"{dims[0]}{MARGIN_SUFFIX}"].iat[0]:
+            label = f"{label} (subtotal)"
         value = rows["value"].to_numpy(float)
         hover = [_hover(table, row, f"{label}, {row['year']}") for _, row in rows.iterrows()]
         error = None

@@ -1,18 +1,35 @@
-"""Measures computed from the cells of a ProtectedTable, as one tidy frame per request.
+"""The measures step: the one place a MeasureTable is made, from a ProtectedTable.
 
-Columns: one per breakdown dimension (named by its code, holding category labels), ``value``,
-``lower``, ``upper``, ``events`` (the count the policy allows: perturbed or rounded for the
-public, empty when hidden), ``denominator``, ``status`` (shown, suppressed_primary,
-suppressed_secondary), ``marker`` (GSS: [c] hidden, [u] low reliability, [x] not available,
-[z] not applicable) and ``rule``. A measure for a hidden cell is hidden with the same marker.
-Rates (and proportions, ratios, indices) from fewer than ``rate_reliability.hide_below``
-shown events are not calculated ([x]), and from fewer than ``flag_below`` are marked [u],
-as ONS does for death statistics.
+A MeasureTable is the sealed carrier that charts, tables, downloads, publish and the CLI
+accept. Its constructor demands a token this module alone holds (as ProtectedTable's does), so
+only the measures step's functions make one:
+
+- ``measure_table(protected, request, catalog)``: a request's measure (explorer.tables).
+- ``linkage_measure_table(protected, dimension, catalog, audience)``: the Data catalog page's
+  linkage rate by group, from the protected linked x unlinked table (explorer.linkage_quality).
+- ``restore_published(...)``: a validated view of the published file back into a MeasureTable
+  (explorer.published); the file holds only protected numbers and the row flags made here.
+
+It is read-only; ``frame`` and ``row_flags`` come back as copies, so no caller can edit it.
+
+``frame`` columns: one per breakdown dimension (named by its code, holding category labels),
+``value``, ``lower``, ``upper``, ``events`` (the count the policy allows: perturbed or rounded
+for the public, empty when hidden), ``denominator``, ``status`` (a reader status,
+``CellStatus.reader_status``: shown, suppressed_primary or suppressed_secondary), ``marker``
+(GSS: [c] hidden, [u] low reliability, [x] not available, [z] not applicable) and ``rule``
+(not in published views). A measure for a hidden cell is hidden with the same marker.
+Rates (and proportions, ratios, indices) from fewer than ``rate_reliability.hide_below`` shown
+events are not calculated ([x]), and from fewer than ``flag_below`` are marked [u], as ONS does
+for death statistics.
+
+``row_flags``, one row per frame row, carries what later steps must not guess from labels: per
+breakdown dimension ``<code>`` (the level the ProtectedTable cell carries: category code,
+hierarchy group key, or ``TOTAL``) and ``<code>_is_margin`` (that level is the total or a
+subtotal), then ``is_margin`` (the row is a margin of any dimension) and ``is_reference`` (the
+catalog reference category of a one-dimension table, interior row).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,39 +42,255 @@ from explorer.measures.ratios import dsr_ratio
 from explorer.measures.regression import poisson_rate_ratios
 from explorer.measures.standardisation import directly_standardised_rate
 from explorer.sdc.protected_table import ProtectedTable
-from explorer.sdc.status import Marker, marker_legend
+from explorer.sdc.status import CellStatus, Marker, marker_legend
+from explorer.sdc.structure import TOTAL
 from explorer.table_request import MEASURES, TableRequest
 
 COLUMNS = ["value", "lower", "upper", "events", "denominator", "status", "marker", "rule"]
-_CLI_STATUS = {"suppressed_primary": "suppressed_primary",
-               "suppressed_secondary": "suppressed_secondary"}
+NUMBER_COLUMNS = ("value", "lower", "upper", "events", "denominator")
+FLAG_COLUMNS = ("is_margin", "is_reference")
+MARGIN_SUFFIX = "_is_margin"
+LINKAGE_DIMENSION, LINKED, NOT_LINKED = "linkage", "linked", "not_linked"
+"""The second dimension of the linkage table and its two categories (explorer.linkage_quality)."""
+SHOWN = CellStatus.SHOWN.value
+_READER_STATUSES = frozenset(status.value for status in CellStatus.reader_statuses())
+_HIDDEN_NUMBERS = ("value", "lower", "upper", "events")
+
+_MEASURES_TOKEN = object()
+"""Held by this module's measures step; a MeasureTable cannot be made without it."""
 
 
-@dataclass(frozen=True)
+def row_flag_columns(dimensions: tuple[str, ...] | list[str]) -> list[str]:
+    """The columns of ``row_flags`` for a table with these breakdown columns."""
+    return [*dimensions, *(f"{code}{MARGIN_SUFFIX}" for code in dimensions), *FLAG_COLUMNS]
+
+
 class MeasureTable:
-    """A measure frame with what a reader needs to interpret it."""
+    """A protected measure frame with its row flags and what a reader needs to interpret it.
+    Made only by this module's functions (see the module docstring); read-only."""
 
-    request: TableRequest
-    frame: pd.DataFrame
-    title: str
-    unit: str
-    method: str
-    policy: str
-    legend: str
-    notes: tuple[str, ...]
+    __slots__ = ("_request", "_frame", "_row_flags", "_dimensions", "_title", "_unit", "_method",
+                 "_policy", "_legend", "_notes")
 
+    def __init__(self, *, token: object, request: TableRequest, frame: pd.DataFrame,
+                 row_flags: pd.DataFrame, title: str, unit: str, method: str, policy: str,
+                 legend: str, notes: tuple[str, ...]) -> None:
+        if token is not _MEASURES_TOKEN:
+            raise TypeError("a MeasureTable can only be made by the measures step "
+                            "(explorer.measure_table.measure_table and its siblings)")
+        frame = frame.reset_index(drop=True).copy()
+        dimensions = tuple(column for column in frame.columns if column not in COLUMNS)
+        flags = row_flags.reset_index(drop=True).copy()
+        if list(flags.columns) != row_flag_columns(dimensions) or len(flags) != len(frame):
+            raise ValueError(f"row flags {list(flags.columns)} ({len(flags)} rows) do not match "
+                             f"the frame's breakdown {list(dimensions)} ({len(frame)} rows)")
+        unknown = set(frame["status"]) - _READER_STATUSES
+        if unknown:
+            raise ValueError(f"statuses {sorted(unknown)} are not reader statuses "
+                             f"{sorted(_READER_STATUSES)}")
+        for column in (*(f"{code}{MARGIN_SUFFIX}" for code in dimensions), *FLAG_COLUMNS):
+            flags[column] = flags[column].astype(bool)
+        for name, value in (("_request", request), ("_frame", frame), ("_row_flags", flags),
+                            ("_dimensions", dimensions), ("_title", title), ("_unit", unit),
+                            ("_method", method), ("_policy", policy), ("_legend", legend),
+                            ("_notes", tuple(notes))):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a MeasureTable is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a MeasureTable is read-only")
+
+    def __reduce__(self):
+        """Pickled (st.cache_data keeps tables) and copied through the measures step's own
+        constructor call, so an unpickled table is checked like a new one."""
+        return (_unpickle, (self._request, self._frame, self._row_flags, self._title, self._unit,
+                            self._method, self._policy, self._legend, self._notes))
+
+    @property
+    def request(self) -> TableRequest:
+        return self._request
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The measure frame (a copy: editing it does not change the table)."""
+        return self._frame.copy()
+
+    @property
+    def row_flags(self) -> pd.DataFrame:
+        """Per frame row: each dimension's level and margin flag, is_margin, is_reference (a
+        copy)."""
+        return self._row_flags.copy()
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """The frame's breakdown columns (dimension codes), in order."""
+        return self._dimensions
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @property
+    def unit(self) -> str:
+        return self._unit
+
+    @property
+    def method(self) -> str:
+        return self._method
+
+    @property
+    def policy(self) -> str:
+        return self._policy
+
+    @property
+    def legend(self) -> str:
+        return self._legend
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self._notes
+
+    def __repr__(self) -> str:
+        return (f"<MeasureTable {self._request.measure} by {'x'.join(self._dimensions) or '-'}: "
+                f"{len(self._frame)} rows, policy {self._policy}>")
+
+
+def _unpickle(request, frame, row_flags, title, unit, method, policy, legend,
+              notes) -> MeasureTable:
+    return _seal(request, frame, row_flags, title=title, unit=unit, method=method, policy=policy,
+                 legend=legend, notes=notes)
+
+
+def _seal(request: TableRequest, frame: pd.DataFrame, row_flags: pd.DataFrame, *, title: str,
+          unit: str, method: str, policy: str, legend: str | None = None,
+          notes: tuple[str, ...] = ()) -> MeasureTable:
+    """The one call of the constructor in the measures step: refuses a hidden row that carries
+    a number (a bug upstream), and writes the legend of the markers used when none is given."""
+    hidden = ~frame["status"].isin([SHOWN]).to_numpy()
+    carrying = hidden & frame[list(_HIDDEN_NUMBERS)].notna().any(axis=1).to_numpy()
+    if carrying.any():
+        raise ValueError(f"{int(carrying.sum())} hidden rows carry a number; not sealing the table")
+    if legend is None:
+        used = {m for marker in frame["marker"] for m in str(marker).replace("][", "] [").split()}
+        legend = marker_legend(used) if used else ""
+    return MeasureTable(token=_MEASURES_TOKEN, request=request, frame=frame, row_flags=row_flags,
+                        title=title, unit=unit, method=method, policy=policy, legend=legend,
+                        notes=tuple(notes))
+
+
+def replaced_for_leak_tests(table: MeasureTable, **changes) -> MeasureTable:
+    """TESTS ONLY: a copy of ``table`` with fields replaced (``frame``, ``request``, ...) and NO
+    check, so that a test can build a leaky table and prove its leak check catches it.
+
+    It bypasses the measures step on purpose; production code must never call it (a test
+    fails when a module outside tests/ names it)."""
+    fields = {"request": table.request, "frame": table.frame, "row_flags": table.row_flags,
+              "title": table.title, "unit": table.unit, "method": table.method,
+              "policy": table.policy, "legend": table.legend, "notes": table.notes}
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise TypeError(f"unknown MeasureTable fields {sorted(unknown)}")
+    return MeasureTable(token=_MEASURES_TOKEN, **{**fields, **changes})
+
+
+# --- the measures step ----------------------------------------------------------------------
 
 def measure_table(protected: ProtectedTable, request: TableRequest, catalog: Catalog) -> MeasureTable:
     """Compute ``request.measure`` from ``protected``."""
     cells = protected.cells()
     compute = _MEASURE_FUNCTIONS[request.measure]
     frame, unit, method, notes = compute(protected, cells, request, catalog)
-    legend_markers = {m for marker in frame["marker"] for m in marker.replace("][", "] [").split()}
-    return MeasureTable(request=request, frame=frame.reset_index(drop=True),
-                        title=request.describe(catalog), unit=unit, method=method,
-                        policy=f"{protected.policy_name} v{protected.policy_version}",
-                        legend=marker_legend(legend_markers) if legend_markers else "",
-                        notes=tuple(notes) + protected.notes)
+    dims = [column for column in frame.columns if column not in COLUMNS]
+    flags = _row_flags(cells, dims, request, catalog).loc[frame.index] if dims else \
+        pd.DataFrame({name: np.zeros(len(frame), dtype=bool) for name in FLAG_COLUMNS})
+    return _seal(request, frame, flags, title=request.describe(catalog), unit=unit, method=method,
+                 policy=_policy_label(protected), notes=tuple(notes) + protected.notes)
+
+
+def linkage_measure_table(protected: ProtectedTable, dimension: str, catalog: Catalog,
+                          audience: str) -> MeasureTable:
+    """Percentage of census records linked, by one person-level dimension, from the protected
+    two-way table ``dimension`` x ``LINKAGE_DIMENSION`` (linked, not linked). A group's rate is
+    computed only when both its counts are shown; otherwise it is hidden ([c]) with the worst
+    status of the two."""
+    chosen = catalog.dimension(dimension)
+    cells = protected.cells()
+    rows, flags = [], []
+    for level in dict.fromkeys(cells[dimension]):  # categories, subtotals, total: engine order
+        mine = cells[cells[dimension] == level].set_index(LINKAGE_DIMENSION)
+        statuses = [CellStatus(status) for status in mine["status"]]
+        hidden = any(status.hidden for status in statuses)
+        linked, unlinked = mine["value"].get(LINKED), mine["value"].get(NOT_LINKED)
+        rows.append({dimension: mine[f"{dimension}_label"].iat[0],
+                     "events": np.nan if hidden else linked,
+                     "denominator": np.nan if hidden else linked + unlinked,
+                     "status": _worst(statuses).value,
+                     "marker": Marker.CONFIDENTIAL.value if hidden else "",
+                     "rule": "linked_and_unlinked_protected_together" if hidden else ""})
+        margin = bool(mine["is_margin"].get(LINKED))
+        flags.append({dimension: level, f"{dimension}{MARGIN_SUFFIX}": margin,
+                      "is_margin": margin,
+                      "is_reference": not margin and level == chosen.reference_category.code})
+    frame = pd.DataFrame(rows)
+    result = proportion(frame["events"].to_numpy(float), frame["denominator"].to_numpy(float),
+                        multiplier=100)
+    for column, values in zip(("value", "lower", "upper"), (result.value, result.lower, result.upper)):
+        frame[column] = np.round(values, 2)
+    request = TableRequest(dataset=catalog.code, outcome=next(iter(catalog.outcomes)),
+                           measure="proportion", by=(dimension,),
+                           period=(catalog.follow_up.first_year, catalog.follow_up.last_year),
+                           audience=audience)
+    return _seal(request, frame[[dimension, *COLUMNS]], pd.DataFrame(flags),
+                 title=f"Census records linked to the NHS register, by {chosen.label.lower()}",
+                 unit="% of census records linked",
+                 method="Linked records / census records x 100; 95% Wilson score CI. Linked and "
+                 "unlinked counts are protected together before the rate is calculated.",
+                 policy=_policy_label(protected), notes=protected.notes)
+
+
+def restore_published(request: TableRequest, frame: pd.DataFrame, row_flags: pd.DataFrame, *,
+                      title: str, unit: str, method: str, policy: str, legend: str,
+                      notes: tuple[str, ...]) -> MeasureTable:
+    """A view of the published file (validated by explorer.published) back as a MeasureTable:
+    its frame (breakdown labels, numbers, status, marker; no rule) and the row flags that
+    publishing wrote from the MeasureTable it published."""
+    return _seal(request, frame, row_flags, title=title, unit=unit, method=method,
+                 policy=policy, legend=legend, notes=notes)
+
+
+def _policy_label(protected: ProtectedTable) -> str:
+    return f"{protected.policy_name} v{protected.policy_version}"
+
+
+def _worst(statuses) -> CellStatus:
+    """The reader status of a figure computed from cells with ``statuses``: suppressed as
+    primary if any is, else as secondary if any is, else shown."""
+    readers = {CellStatus(status).reader_status for status in statuses}
+    for status in (CellStatus.SUPPRESSED_PRIMARY, CellStatus.SUPPRESSED_SECONDARY):
+        if status in readers:
+            return status
+    return CellStatus.SHOWN
+
+
+def _row_flags(cells: pd.DataFrame, dims: list[str], request: TableRequest,
+               catalog: Catalog) -> pd.DataFrame:
+    """The row flags of every cell. A dimension's category levels are those its interior cells
+    carry (the engine's ``is_margin`` is False only when every level is a category); any other
+    level is a subtotal or the total."""
+    interior = ~cells["is_margin"].to_numpy(dtype=bool)
+    flags = pd.DataFrame({code: cells[code] for code in dims}, index=cells.index)
+    for code in dims:
+        categories = set(cells.loc[interior, code])
+        flags[f"{code}{MARGIN_SUFFIX}"] = ~cells[code].isin(categories)
+    flags["is_margin"] = ~interior
+    reference = np.zeros(len(cells), dtype=bool)
+    if len(request.by) == 1 and dims == list(request.by) and dims[0] in catalog.dimensions:
+        code = catalog.dimension(dims[0]).reference_category.code
+        reference = (cells[dims[0]] == code).to_numpy() & interior
+    flags["is_reference"] = reference
+    return flags
 
 
 # --- shared pieces --------------------------------------------------------------------------
@@ -69,7 +302,7 @@ def _base(cells: pd.DataFrame, request: TableRequest, denominator: str) -> pd.Da
     frame["upper"] = np.nan
     frame["events"] = cells["value"]
     frame["denominator"] = cells[denominator].round(2)
-    frame["status"] = [_CLI_STATUS.get(s, "shown") for s in cells["status"]]
+    frame["status"] = [CellStatus(s).reader_status.value for s in cells["status"]]
     frame["marker"] = cells["marker"]
     frame["rule"] = cells["rule"]
     return frame
@@ -82,7 +315,7 @@ def _dims(request: TableRequest) -> list[str]:
 def _reliability(frame: pd.DataFrame, rows: np.ndarray, policy) -> tuple[np.ndarray, np.ndarray]:
     """Which shown rows can carry a rate (enough events) and which are low reliability."""
     events = frame["events"].to_numpy(dtype=float)
-    shown = (frame["status"] == "shown").to_numpy() & (frame["marker"] == "").to_numpy() & rows
+    shown = (frame["status"] == SHOWN).to_numpy() & (frame["marker"] == "").to_numpy() & rows
     computable = shown & (events >= policy.rate_hide_below)
     frame.loc[shown & ~computable, "marker"] = Marker.NOT_AVAILABLE.value
     frame.loc[shown & ~computable, "rule"] = "rate_reliability"
@@ -231,14 +464,14 @@ def _index(kind: str):
         summary = pd.DataFrame({"value": [np.nan], "lower": [np.nan], "upper": [np.nan],
                                 "events": [groups["events"].sum(min_count=1)],
                                 "denominator": [round(groups["denominator"].sum(), 2)],
-                                "status": ["shown"], "marker": [""], "rule": [""]})
-        hidden = groups[groups["status"] != "shown"]
+                                "status": [SHOWN], "marker": [""], "rule": [""]})
+        hidden = groups[groups["status"] != SHOWN]
         too_few = groups["events"].lt(protected.policy.rate_hide_below).any()
         notes = [f"Groups ordered from most disadvantaged ({_label(dimension, order[0])}) to least "
                  f"({_label(dimension, order[-1])}); a positive value means higher rates in the more "
                  "disadvantaged groups."]
         if len(hidden):
-            status = "suppressed_primary" if (hidden["status"] == "suppressed_primary").any() else "suppressed_secondary"
+            status = _worst(hidden["status"]).value
             summary.loc[0, ["status", "marker", "rule"]] = [status, Marker.CONFIDENTIAL.value, "inherits_hidden_group"]
             summary.loc[0, "events"] = np.nan
         elif too_few:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.measure_table import MeasureTable
+from explorer.measure_table import TOTAL, MeasureTable
 
 _LEFT_OUT = ("Groups whose figures are hidden to protect confidentiality, not applicable, or "
              "based on too few deaths to be reliable are left out of this comparison.")
@@ -26,16 +26,17 @@ def _period(first: int, last: int) -> str:
     return f"In {first}" if first == last else f"Between {first} and {last}"
 
 
-def headline(table: MeasureTable, interior: np.ndarray, subject: str,
-             residual: np.ndarray | None = None) -> str:
+def headline(table: MeasureTable, subject: str, residual: np.ndarray | None = None) -> str:
     """'Between 2011 and 2021, <subject> was highest for the group "A" (x per 100,000
     person-years) and lowest for the group "B" (y ...).' plus what the intervals say.
 
-    ``interior`` marks the rows that are groups (not totals), ``residual`` those groups not to
-    compare; ``subject`` names the measure, e.g. 'the age-standardised suicide rate'."""
+    The groups are the rows the measures step flagged as not margins (``table.row_flags``);
+    ``residual`` marks groups not to compare; ``subject`` names the measure, e.g. 'the
+    age-standardised suicide rate'."""
     frame = table.frame.reset_index(drop=True)
     dims = list(table.request.by)
-    interior = np.asarray(interior, dtype=bool)
+    flags = table.row_flags
+    interior = ~flags["is_margin"].to_numpy(dtype=bool)
     compared = interior if residual is None else interior & ~np.asarray(residual, dtype=bool)
     groups = frame[compared]
     usable = groups[groups["value"].notna() & ~groups["marker"].str.contains(r"\[u\]", regex=True)]
@@ -55,8 +56,8 @@ def headline(table: MeasureTable, interior: np.ndarray, subject: str,
         text = (f"{when}, {subject} was highest for the group {name(high)} "
                 f"({_rate(high['value'], table.unit)}) and lowest for the group {name(low)} "
                 f"({_rate(low['value'], table.unit)}).")
-        total = frame[~interior]
-        if len(dims) == 1 and len(total) == 1 and not np.isnan(total["value"].iat[0]):
+        total = frame[(flags[dims[0]] == TOTAL).to_numpy()] if len(dims) == 1 else frame[:0]
+        if len(total) == 1 and not np.isnan(total["value"].iat[0]):
             text += f" For everyone in the cohort it was {_rate(total['value'].iat[0], table.unit)}."
         if np.isfinite(high["lower"]) and np.isfinite(low["upper"]):
             if high["lower"] > low["upper"]:

@@ -2,15 +2,17 @@
 
 ``python -m explorer publish --dataset census_mortality`` builds every public view with the
 same path as every other table (query -> disclosure control -> measures,
-explorer.tables) under the PUBLIC policy (cell key perturbation, suppression, secondary
-suppression), and writes only what that policy lets through: per row the breakdown labels,
-the measure and its 95% CI, the perturbed count of deaths, person-years, ``shown`` or
-``hidden`` and the GSS marker. No true count, no rule internals, no audit intervals.
+explorer.tables) under the PUBLIC policy (threshold suppression and cell key perturbation), and
+writes only what that policy lets through: per row the breakdown labels, the measure and its
+95% CI, the perturbed count of deaths, rounded person-years, the reader status (``shown`` or
+``suppressed_primary``, CellStatus values), the GSS marker and the MeasureTable's row flags
+(levels, margins, reference group). No true count, no rule internals, no audit intervals.
 
 A view whose disclosure audit fails (a hidden cell could be worked out from what is shown) is
-not published: the command stops with an error instead. The file is written atomically and
-read back by :func:`explorer.published.load_publication` before publishing finishes, so a
-malformed file is never left in place.
+not published, nor is one with secondary suppression (the file would then tell which hidden
+cells are the small ones): the command stops with an error instead. The file is written
+atomically and read back by :func:`explorer.published.load_publication` before publishing
+finishes, so a malformed file is never left in place.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from typing import Any
 from explorer.catalog import Catalog, PublicView
 from explorer.db.connection import Database, open_database
 from explorer.errors import ExplorerError
-from explorer.measure_table import MeasureTable, measure_table
+from explorer.measure_table import MARGIN_SUFFIX, MeasureTable, measure_table
 from explorer.paths import default_database_path
-from explorer.published import (FORMAT, FORMAT_VERSION, HIDDEN, PUBLIC_AUDIENCE, ROW_NUMBERS,
-                                SHOWN, PublishedFileError, load_publication, published_path)
+from explorer.published import (FORMAT, FORMAT_VERSION, PUBLIC_AUDIENCE, PUBLISHED_STATUSES,
+                                ROW_NUMBERS, PublishedFileError, load_publication,
+                                published_path)
+from explorer.sdc.status import CellStatus
 from explorer.table_request import MEASURES, TableRequest, validate_request
 from explorer.tables import policy_for, protected_table
 
@@ -60,13 +64,21 @@ def view_request(catalog: Catalog, view: PublicView) -> TableRequest:
 
 def build_view_table(catalog: Catalog, view: PublicView, database: Database) -> MeasureTable:
     """The view's measure table under the public policy (explorer.tables.build_table's path),
-    refused when its disclosure audit does not pass."""
+    refused when its disclosure audit does not pass or when it has a status the published file
+    may not carry (secondary suppression)."""
     request = view_request(catalog, view)
     protected = protected_table(request, catalog, database, policy_for(catalog, PUBLIC_AUDIENCE))
     if not protected.audit_passes:
         raise ExplorerError(f"public view {view.code!r} fails the disclosure audit (a hidden cell "
                             "could be worked out from the cells shown); not publishing it")
-    return measure_table(protected, request, catalog)
+    table = measure_table(protected, request, catalog)
+    allowed = {status.value for status in PUBLISHED_STATUSES}
+    other = sorted(set(table.frame["status"]) - allowed)
+    if other:
+        raise ExplorerError(f"public view {view.code!r} has cells with status {', '.join(other)}; "
+                            f"a published file carries only {', '.join(sorted(allowed))} (the "
+                            "public policy must not use secondary suppression); not publishing it")
+    return table
 
 
 def _number(value: object) -> float | int | None:
@@ -79,15 +91,26 @@ def _number(value: object) -> float | int | None:
     return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
+def _level(value: object) -> int | str:
+    """A level for JSON: a category code (int), a subtotal key or the total marker (str)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    return value if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
 def _rows(table: MeasureTable, dims: tuple[str, ...]) -> list[dict[str, Any]]:
     rows = []
-    for record in table.frame.to_dict("records"):
-        hidden = record["status"] != SHOWN
+    for record, flags in zip(table.frame.to_dict("records"), table.row_flags.to_dict("records")):
+        status = CellStatus(record["status"])
         row: dict[str, Any] = {"dims": {code: str(record[code]) for code in dims}}
         for name in ROW_NUMBERS:
-            row[name] = None if hidden and name != "denominator" else _number(record[name])
-        row["status"] = HIDDEN if hidden else SHOWN
+            row[name] = None if status.hidden and name != "denominator" else _number(record[name])
+        row["status"] = status.value
         row["marker"] = str(record["marker"])
+        row["levels"] = {code: _level(flags[code]) for code in dims}
+        row["margins"] = {code: bool(flags[f"{code}{MARGIN_SUFFIX}"]) for code in dims}
+        row["is_margin"] = bool(flags["is_margin"])
+        row["is_reference"] = bool(flags["is_reference"])
         rows.append(row)
     return rows
 

@@ -4,13 +4,21 @@ The public summary page reads this file and nothing else: no catalog query, no d
 module and its imports never import the database layer). ``python -m explorer publish``
 (explorer.publish) writes it; every number in it passed disclosure control under the public
 policy. Loading checks the file against :data:`PUBLISHED_SCHEMA` and a few rules the schema
-cannot state (a hidden cell carries no number), and turns each view back into a
-:class:`~explorer.measure_table.MeasureTable`, so explorer.charts draws it like any other
-protected table. Problems become a :class:`PublishedFileError` with a message fit for the page.
+cannot state (a hidden cell carries no number; a row's margin flags agree), and turns each
+view back into a :class:`~explorer.measure_table.MeasureTable`, so explorer.charts draws it
+like any other protected table. Problems become a :class:`PublishedFileError` with a message fit for the page.
 
-Status vocabulary in the file: ``shown`` or ``hidden``. The engine's primary/secondary
-distinction is not published (it would tell which hidden cells are the small ones), nor is
-the rule that decided each cell.
+Each row carries, besides its labels and numbers, the row flags of the MeasureTable it was
+written from (per dimension the level, i.e. category code, subtotal key or total, and whether
+it is a margin; ``is_margin``; ``is_reference``), so the page's charts know totals, subtotals and
+the reference group without the catalog. Turning a view back into a MeasureTable is the
+measures step's job (``explorer.measure_table.restore_published``).
+
+Status vocabulary in the file (format version 2): ``CellStatus`` reader statuses, ``shown`` or
+``suppressed_primary`` (:data:`PUBLISHED_STATUSES`). Secondary suppression is never published:
+the public policy does not use it, and ``publish`` refuses a view that has it, because the
+primary/secondary distinction would tell which hidden cells are the small ones. Nor is the rule
+that decided each cell published.
 """
 
 from __future__ import annotations
@@ -27,15 +35,18 @@ import pandas as pd
 from jsonschema.exceptions import best_match
 
 from explorer.errors import ExplorerError
-from explorer.measure_table import MeasureTable
+from explorer.measure_table import (MARGIN_SUFFIX, MeasureTable, restore_published,
+                                    row_flag_columns)
 from explorer.paths import data_dir
 from explorer.public_headline import headline
 from explorer.safe_messaging import SUPPORT_NOTICE
+from explorer.sdc.status import CellStatus
 from explorer.table_request import TableRequest
 
 FORMAT = "linked-data-inequalities-explorer/published-views"
-FORMAT_VERSION = 1
-SHOWN, HIDDEN = "shown", "hidden"
+FORMAT_VERSION = 2
+PUBLISHED_STATUSES = (CellStatus.SHOWN, CellStatus.SUPPRESSED_PRIMARY)
+"""The statuses a published row may carry (see the module docstring)."""
 ROW_NUMBERS = ("value", "lower", "upper", "events", "denominator")
 FRAME_COLUMNS = [*ROW_NUMBERS, "status", "marker"]
 PUBLIC_AUDIENCE = "public"
@@ -70,8 +81,12 @@ def _record(properties: dict[str, Any]) -> dict[str, Any]:
 _ROW = _record({
     "dims": {"type": "object", "additionalProperties": {"type": "string"}},
     **{name: _NUMBER_OR_NULL for name in ROW_NUMBERS},
-    "status": {"enum": [SHOWN, HIDDEN]},
+    "status": {"enum": [status.value for status in PUBLISHED_STATUSES]},
     "marker": {"type": "string", "pattern": r"^(\[[a-z]+\])*$"},
+    "levels": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}},
+    "margins": {"type": "object", "additionalProperties": {"type": "boolean"}},
+    "is_margin": {"type": "boolean"},
+    "is_reference": {"type": "boolean"},
 })
 _TABLE = _record({
     "title": _TEXT, "unit": _TEXT, "method": _TEXT, "policy": _TEXT,
@@ -142,26 +157,23 @@ class PublishedView:
 
     @property
     def interior(self) -> np.ndarray:
-        """True for rows that are groups (every label a category), False for totals."""
-        frame = self.table.frame
-        keep = np.ones(len(frame), dtype=bool)
-        for dimension in self.dimensions:
-            keep &= frame[dimension.code].isin(dimension.categories).to_numpy()
-        return keep
+        """True for rows that are groups, False for totals and subtotals (the row flags)."""
+        return ~self.table.row_flags["is_margin"].to_numpy(dtype=bool)
 
     @property
     def residual(self) -> np.ndarray:
-        """True for rows in a residual category of any dimension (e.g. religion not stated)."""
+        """True for group rows in a residual category of any dimension (e.g. religion not
+        stated); a group row's labels are category labels, unique within a dimension."""
         frame = self.table.frame
         rows = np.zeros(len(frame), dtype=bool)
         for dimension in self.dimensions:
             rows |= frame[dimension.code].isin(dimension.residual).to_numpy()
-        return rows
+        return rows & self.interior
 
     @property
     def headline(self) -> str:
         """A plain-English finding from the published values only."""
-        return headline(self.table, self.interior, self.headline_subject, self.residual)
+        return headline(self.table, self.headline_subject, self.residual)
 
 
 @dataclass(frozen=True)
@@ -226,9 +238,14 @@ def _problem(document: Any) -> str | None:
         expected = [dimension["code"] for dimension in view["dimensions"]]
         for number, row in enumerate(view["table"]["rows"]):
             where = f"views.{index}.table.rows.{number}"
-            if list(row["dims"]) != expected:
-                return f"{where}.dims: expected {expected}, got {list(row['dims'])}"
-            if row["status"] == HIDDEN:
+            for part in ("dims", "levels", "margins"):
+                if list(row[part]) != expected:
+                    return f"{where}.{part}: expected {expected}, got {list(row[part])}"
+            if row["is_margin"] != any(row["margins"].values()):
+                return f"{where}.is_margin: does not match the row's margins"
+            if row["is_reference"] and row["is_margin"]:
+                return f"{where}.is_reference: a margin cannot be the reference group"
+            if CellStatus(row["status"]).hidden:
                 if any(row[name] is not None for name in ("value", "lower", "upper", "events")):
                     return f"{where}: a hidden cell carries a number"
                 if "[c]" not in row["marker"]:
@@ -255,19 +272,24 @@ def _view(dataset: str, raw: dict[str, Any]) -> PublishedView:
     dimensions = tuple(PublishedDimension(d["code"], d["label"], tuple(d["categories"]),
                                           tuple(d["residual"])) for d in raw["dimensions"])
     table = raw["table"]
+    codes = [d.code for d in dimensions]
     records = [{**row["dims"], **{name: row[name] for name in FRAME_COLUMNS}}
                for row in table["rows"]]
-    frame = pd.DataFrame.from_records(records, columns=[d.code for d in dimensions] + FRAME_COLUMNS)
+    frame = pd.DataFrame.from_records(records, columns=codes + FRAME_COLUMNS)
     for name in ROW_NUMBERS:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    flags = pd.DataFrame.from_records(
+        [{**row["levels"], **{f"{code}{MARGIN_SUFFIX}": row["margins"][code] for code in codes},
+          "is_margin": row["is_margin"], "is_reference": row["is_reference"]}
+         for row in table["rows"]], columns=row_flag_columns(codes))
     request = TableRequest(dataset=dataset, outcome=raw["outcome"]["code"],
                            measure=raw["measure"]["code"], by=tuple(d.code for d in dimensions),
                            where={}, period=(raw["period"][0], raw["period"][1]),
                            audience=PUBLIC_AUDIENCE)
-    measure_table = MeasureTable(request=request, frame=frame, title=table["title"],
-                                 unit=table["unit"], method=table["method"],
-                                 policy=table["policy"], legend=table["legend"],
-                                 notes=tuple(table["notes"]))
+    measure_table = restore_published(request, frame, flags, title=table["title"],
+                                      unit=table["unit"], method=table["method"],
+                                      policy=table["policy"], legend=table["legend"],
+                                      notes=tuple(table["notes"]))
     return PublishedView(code=raw["code"], title=raw["title"],
                          outcome_label=raw["outcome"]["label"], measure_label=raw["measure"]["label"],
                          about_suicide=raw["about_suicide"],
@@ -306,6 +328,6 @@ def view_csv(view: PublishedView, publication: Publication) -> str:
     return "\n".join(lines) + "\n" + body
 
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "HIDDEN", "PUBLISHED_SCHEMA", "SHOWN", "Publication",
+__all__ = ["FORMAT", "FORMAT_VERSION", "PUBLISHED_SCHEMA", "PUBLISHED_STATUSES", "Publication",
            "PublishedDimension", "PublishedFileError", "PublishedView", "display_frame",
            "load_publication", "publish_command", "published_path", "view_csv"]

@@ -11,8 +11,11 @@ from openpyxl import load_workbook
 
 from explorer.db.connection import open_database
 from explorer.downloads import csv_download, notes_lines, xlsx_download
+from explorer.sdc.status import CellStatus
 from explorer.table_request import validate_request
 from explorer.tables import build_table
+
+SHOWN = CellStatus.SHOWN.value
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +25,7 @@ def table_with_hidden_cells(default_database, census_catalog):
     request = validate_request(census_catalog, outcome="suicide", measure="crude_rate",
                                by=("religion", "region"), audience="official")
     table = build_table(request, census_catalog, database)
-    assert (table.frame["status"] != "shown").any(), "the fixture needs hidden cells"
+    assert (table.frame["status"] != SHOWN).any(), "the fixture needs hidden cells"
     return table
 
 
@@ -52,8 +55,8 @@ def test_the_workbook_table_sheet_is_exactly_the_protected_frame(table_with_hidd
 def test_hidden_cells_are_empty_with_their_marker(table_with_hidden_cells, census_catalog):
     table = table_with_hidden_cells
     sheet = _sheet_frame(load_workbook(io.BytesIO(xlsx_download(table, census_catalog))), "Table")
-    hidden = sheet[sheet["status"] != "shown"]
-    assert len(hidden) == (table.frame["status"] != "shown").sum() > 0
+    hidden = sheet[sheet["status"] != SHOWN]
+    assert len(hidden) == (table.frame["status"] != SHOWN).sum() > 0
     assert hidden["value"].isna().all() and hidden["events"].isna().all()
     assert hidden["marker"].str.contains(r"\[c\]", regex=True).all()
 

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from explorer.app_support import csv_download, hidden_cell_summary
 from explorer.auth import ROLE_KEY, USER_KEY
 from explorer.measure_table import MeasureTable
+from explorer.sdc.status import CellStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["pages/home.py", "pages/explore.py", "pages/data_catalog.py"]
@@ -183,7 +184,7 @@ def test_hidden_cells_are_counted_by_status_and_reason(monkeypatch, default_data
                                by=("ethnicity_detailed", "region"))
     table = measure_table_for(request)
     lines = hidden_cell_summary(table, threshold=10)
-    primary = (table.frame["status"] == "suppressed_primary").sum()
+    primary = (table.frame["status"] == CellStatus.SUPPRESSED_PRIMARY.value).sum()
     assert primary > 0
     assert any(line.startswith(f"{primary} cells hidden (primary): fewer than 10") for line in lines)
     assert measure_table_for(request) is not None  # second call served from the cache
@@ -217,6 +218,15 @@ def test_linkage_rates_protect_small_unlinked_counts(default_database, census_ca
         assert set(frame["marker"]) <= {"", "[c]"}
         assert frame.loc[frame["marker"] == "[c]", ["value", "events"]].isna().all().all()
         assert table.policy.startswith("official")
+        # one status vocabulary: reader statuses of CellStatus, hidden exactly where marked [c]
+        assert set(frame["status"]) <= {status.value for status in CellStatus.reader_statuses()}
+        hidden = frame["status"].map(lambda status: CellStatus(status).hidden)
+        assert (hidden == (frame["marker"] == "[c]")).all()
+        # the measures step flags the total and the catalog's reference group
+        flags = table.row_flags
+        reference = census_catalog.dimension("armed_forces").reference_category
+        assert flags["is_margin"].tolist() == [False] * (len(frame) - 1) + [True]
+        assert frame.loc[flags["is_reference"], "armed_forces"].tolist() == [reference.label]
 
 
 def test_explore_offers_csv_and_excel_downloads(app):

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.published import load_publication
 from explorer.safe_messaging import wording_problems
+from explorer.sdc.status import CellStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/public_summary.py"
@@ -115,10 +116,31 @@ def test_malformed_published_file_is_a_message_not_a_stack_trace(monkeypatch, tm
     path = tmp_path / "published" / "census_mortality.json"
     document = json.loads(path.read_text(encoding="utf-8"))
     hidden = next(row for view in document["views"] for row in view["table"]["rows"]
-                  if row["status"] == "hidden")
+                  if CellStatus(row["status"]).hidden)
     hidden["events"] = 3  # a hidden cell must never carry a count
     path.write_text(json.dumps(document), encoding="utf-8")
     at = _public_page(monkeypatch, tmp_path)
     assert not at.exception
     assert "a hidden cell carries a number" in at.warning[0].value
     assert not at.get("plotly_chart")
+
+
+def test_public_charts_take_totals_and_reference_from_the_file(monkeypatch, published_only_dir):
+    """The file carries each row's flags, so the public charts mark the reference group and
+    the total without the catalog (which the public page does not read for them)."""
+    import explorer.catalog
+
+    from explorer.charts import chart_for, margin_rows
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the public charts loaded the catalog")
+
+    monkeypatch.setattr(explorer.catalog, "load_catalog", refuse)
+    publication = load_publication("census_mortality", published_only_dir / "published" /
+                                   "census_mortality.json")
+    by_sex = next(view for view in publication.views if view.code == "suicide_by_sex")
+    names = [trace.name for trace in chart_for(by_sex.table).data]
+    assert names == ["Groups", "Reference group: Female", "Total and subtotals"]
+    for view in publication.views:
+        assert (margin_rows(view.table) == ~view.interior).all()
+        chart_for(view.table)

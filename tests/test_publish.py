@@ -1,6 +1,8 @@
 """`python -m explorer publish` and the published file (issue 6): every catalog public view is
 written, every number is the one the PUBLIC policy lets through, hidden cells carry nothing,
-no true count of a suppressed cell is in the file, and a malformed file is refused clearly."""
+no true count of a suppressed cell is in the file, statuses are CellStatus values and the row
+flags of the MeasureTable travel with the rows (issue 11), and a malformed file is refused
+clearly."""
 
 from __future__ import annotations
 
@@ -17,15 +19,18 @@ import pytest
 from explorer.aggregate import raw_table
 from explorer.db.connection import open_database
 from explorer.db.runner import QueryRunner
-from explorer.published import (FORMAT, FORMAT_VERSION, PublishedFileError, load_publication,
-                                published_path, view_csv)
+from explorer.measure_table import MARGIN_SUFFIX, replaced_for_leak_tests
+from explorer.published import (FORMAT, FORMAT_VERSION, PUBLISHED_STATUSES, PublishedFileError,
+                                load_publication, published_path, view_csv)
 from explorer.publish import build_view_table, publish, view_request
 from explorer.safe_messaging import wording_problems
+from explorer.sdc.status import CellStatus
 from explorer.sdc.structure import build_structure
 from explorer.tables import build_table, policy_for
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBERS = ("value", "lower", "upper", "events", "denominator")
+SHOWN, PRIMARY = CellStatus.SHOWN.value, CellStatus.SUPPRESSED_PRIMARY.value
 pytestmark = pytest.mark.sql
 
 
@@ -72,16 +77,20 @@ def _true_counts(catalog, view, database) -> dict[tuple[str, ...], float]:
 
 # --- what is written ------------------------------------------------------------------------
 
+def _public_label(catalog) -> str:
+    return policy_for(catalog, "public").label
+
+
 def test_publish_writes_every_catalog_public_view(document, census_catalog):
-    assert document["format"] == FORMAT and document["format_version"] == FORMAT_VERSION
+    assert document["format"] == FORMAT and document["format_version"] == FORMAT_VERSION == 2
     assert [v["code"] for v in document["views"]] == [v.code for v in census_catalog.public_views]
     assert document["dataset"] == {"code": "census_mortality", "title": census_catalog.title,
                                    "version": census_catalog.version,
                                    "description": " ".join(census_catalog.description.split())}
-    assert document["policy"]["label"] == "public v1.0"
+    assert document["policy"]["label"] == _public_label(census_catalog)
     assert document["provenance"] == list(census_catalog.provenance)
     for view in document["views"]:
-        assert view["table"]["policy"] == "public v1.0"
+        assert view["table"]["policy"] == _public_label(census_catalog)
         assert view["table"]["rows"]
 
 
@@ -89,37 +98,52 @@ def test_every_number_is_the_public_policys_protected_one(document, census_catal
     public = policy_for(census_catalog, "public")
     for view_doc, view in zip(document["views"], census_catalog.public_views):
         expected = build_table(view_request(census_catalog, view), census_catalog, database, public)
-        assert expected.policy == "public v1.0"
+        assert expected.policy == _public_label(census_catalog)
         rows = view_doc["table"]["rows"]
         assert len(rows) == len(expected.frame)
-        for row, (_, want) in zip(rows, expected.frame.iterrows()):
+        flags = expected.row_flags
+        for row, (_, want), (_, flag) in zip(rows, expected.frame.iterrows(), flags.iterrows()):
             assert row["dims"] == {code: want[code] for code in view.by}
-            hidden = want["status"] != "shown"
-            assert row["status"] == ("hidden" if hidden else "shown")
+            assert row["status"] == want["status"]
             assert row["marker"] == want["marker"]
+            assert row["levels"] == {code: flag[code] for code in view.by}
+            assert row["margins"] == {code: flag[f"{code}{MARGIN_SUFFIX}"] for code in view.by}
+            assert (row["is_margin"], row["is_reference"]) == (flag["is_margin"], flag["is_reference"])
             for name in NUMBERS:
                 assert _same(row[name], want[name]), (view.code, row["dims"], name)
         assert view_doc["table"]["legend"] == expected.legend
         assert view_doc["table"]["method"] == expected.method
 
 
+def test_statuses_are_cell_status_values(document):
+    """One status vocabulary: every published status is a CellStatus reader status, and under
+    the public policy (no secondary suppression) every hidden cell is suppressed_primary."""
+    statuses = {row["status"] for view in document["views"] for row in view["table"]["rows"]}
+    assert statuses <= {status.value for status in PUBLISHED_STATUSES}
+    assert all(CellStatus(status).reader_status.value == status for status in statuses)
+    assert statuses == {SHOWN, PRIMARY}
+
+
 def test_hidden_cells_carry_no_number_and_no_internals(document, published_file):
     hidden = [row for view in document["views"] for row in view["table"]["rows"]
-              if row["status"] == "hidden"]
+              if CellStatus(row["status"]).hidden]
     assert hidden, "the public views should hide some cells"
     for row in hidden:
+        assert row["status"] == PRIMARY
         assert row["value"] is row["lower"] is row["upper"] is row["events"] is None
         assert "[c]" in row["marker"]
     text = published_file.read_text(encoding="utf-8")
-    for internal in ("true_value", "audit", "rule", "suppressed_primary", "suppressed_secondary",
+    for internal in ("true_value", "audit", "rule", "suppressed_secondary",
                      "record_key", "cell_key"):
         assert internal not in text, internal
 
 
 def test_no_true_count_of_a_suppressed_cell_is_published(document, census_catalog, database):
     """Against the raw counts (aggregate layer, test only): hidden cells' true counts appear
-    nowhere in their rows, and every shown count is a perturbed one (p-table 10_5: multiples
-    of 5, at least 10), not the true count."""
+    nowhere in their rows (nor their person-years), and every shown count is a perturbed one
+    (noise of at most the policy's max_noise, at least the threshold), not always the true
+    count; person-years are rounded to the policy's base."""
+    public = policy_for(census_catalog, "public")
     differs = 0
     for view_doc, view in zip(document["views"], census_catalog.public_views):
         true = _true_counts(census_catalog, view, database)
@@ -127,13 +151,15 @@ def test_no_true_count_of_a_suppressed_cell_is_published(document, census_catalo
         assert set(rows) == set(true)
         for labels, row in rows.items():
             numbers = [row[name] for name in NUMBERS if row[name] is not None]
-            if row["status"] == "hidden":
-                assert numbers == [row["denominator"]]  # only person-years, never deaths
+            if CellStatus(row["status"]).hidden:
+                assert numbers == []  # no deaths, no rate, and no person-years either
                 continue
+            assert row["denominator"] % public.denominator_base == 0, (view.code, labels)
             if row["events"] is None:  # structural zero: nothing to count
                 assert row["marker"] == "[z]" and true[labels] == 0
                 continue
-            assert row["events"] % 5 == 0 and row["events"] >= 10, (view.code, labels)
+            assert row["events"] == int(row["events"]) >= public.threshold, (view.code, labels)
+            assert abs(row["events"] - true[labels]) <= public.max_noise, (view.code, labels)
             differs += row["events"] != true[labels]
     assert differs > 0, "every shown count equals its true count: perturbation did nothing"
 
@@ -161,6 +187,26 @@ def test_a_view_that_fails_its_audit_is_not_published(census_catalog, database, 
         build_view_table(census_catalog, census_catalog.public_views[0], database)
 
 
+def test_a_view_with_secondary_suppression_is_not_published(census_catalog, database, monkeypatch):
+    """The published file never tells primary from secondary suppression: a public view with a
+    secondary suppression (the public policy has none today) is refused, not published."""
+    import explorer.publish as publishing
+
+    real = publishing.measure_table
+
+    def with_a_secondary(protected, request, catalog):
+        table = real(protected, request, catalog)
+        frame = table.frame
+        hidden = frame["status"] == PRIMARY
+        frame.loc[hidden.idxmax(), "status"] = CellStatus.SUPPRESSED_SECONDARY.value
+        return replaced_for_leak_tests(table, frame=frame)
+
+    monkeypatch.setattr(publishing, "measure_table", with_a_secondary)
+    view = next(v for v in census_catalog.public_views if v.code == "suicide_by_sex_and_age")
+    with pytest.raises(Exception, match="suppressed_secondary.*not publishing it"):
+        build_view_table(census_catalog, view, database)
+
+
 # --- reading it back -------------------------------------------------------------------------
 
 def test_load_publication_rebuilds_measure_tables_and_headlines(published_file, census_catalog):
@@ -176,6 +222,9 @@ def test_load_publication_rebuilds_measure_tables_and_headlines(published_file, 
             assert not wording_problems(view.headline), view.headline
             assert not wording_problems(view.what_it_means + " " + view.what_it_does_not_mean)
     by_sex = publication.views[0]
+    flags = by_sex.table.row_flags
+    assert flags["is_margin"].tolist() == [False, False, True]  # carried, not guessed from labels
+    assert flags["is_reference"].tolist() == [False, True, False]  # female, the reference
     assert 'highest for the group "Male"' in by_sex.headline
     assert 'lowest for the group "Female"' in by_sex.headline
 
@@ -185,11 +234,12 @@ def test_view_csv_has_markers_notes_and_the_support_line(published_file):
     by_age = next(v for v in publication.views if v.code == "suicide_by_sex_and_age")
     text = view_csv(by_age, publication)
     header = [line for line in text.splitlines() if line.startswith("#")]
-    assert any("Disclosure control policy: public v1.0" in line for line in header)
+    assert any(f"Disclosure control policy: {by_age.table.policy} (" in line for line in header)
+    assert by_age.table.policy.startswith("public v")
     assert any("116 123" in line and "jo@samaritans.org" in line for line in header)
     body = [line for line in text.splitlines() if not line.startswith("#")]
     assert body[0] == "sex,age_group,value,lower,upper,events,denominator,status,marker"
-    assert any(line.endswith(",hidden,[c]") for line in body)
+    assert any(line.endswith(f",{PRIMARY},[c]") for line in body)
     assert any(line.endswith("[z]") for line in body) and any(line.endswith("[u]") for line in body)
     covid = next(v for v in publication.views if v.code == "covid19_by_ethnicity")
     assert "116 123" not in view_csv(covid, publication)
@@ -205,7 +255,12 @@ def _broken(tmp_path: Path, published_file: Path, mutate) -> Path:
 
 def _first_hidden(document: dict) -> dict:
     return next(row for view in document["views"] for row in view["table"]["rows"]
-                if row["status"] == "hidden")
+                if row["status"] == PRIMARY)
+
+
+def _first_margin(document: dict) -> dict:
+    return next(row for view in document["views"] for row in view["table"]["rows"]
+                if row["is_margin"])
 
 
 MALFORMED = {
@@ -216,6 +271,15 @@ MALFORMED = {
     "missing policy": (lambda d: d.pop("policy"), "'policy' is a required property"),
     "unknown status": (lambda d: d["views"][0]["table"]["rows"][0].update(status="perturbed"),
                        "views.0.table.rows.0.status"),
+    "old status word": (lambda d: _first_hidden(d).update(status="hidden"), ".status"),
+    "secondary status": (lambda d: _first_hidden(d).update(status="suppressed_secondary"),
+                         ".status"),
+    "row without flags": (lambda d: d["views"][0]["table"]["rows"][0].pop("is_margin"),
+                          "'is_margin' is a required property"),
+    "margin flags disagree": (lambda d: _first_margin(d).update(is_margin=False),
+                              "does not match the row's margins"),
+    "levels not the view's": (lambda d: d["views"][0]["table"]["rows"][0].update(levels={"x": 1}),
+                              "views.0.table.rows.0.levels"),
     "row dims not the view's": (lambda d: d["views"][0]["table"]["rows"][0].update(dims={"x": "y"}),
                                 "views.0.table.rows.0.dims"),
     "other dataset": (lambda d: d["dataset"].update(code="other"), "dataset.code"),

@@ -17,11 +17,13 @@ import pytest
 
 from explorer.db.connection import open_database
 from explorer.errors import QueryError
+from explorer.sdc.status import CellStatus
 from explorer.table_request import parse_period, parse_where, validate_request
 from explorer.tables import build_table, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.sql
+SHOWN = CellStatus.SHOWN.value
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +71,11 @@ def test_crude_rate_equals_an_independent_sql_computation(census_catalog, databa
 def test_measure_for_a_suppressed_cell_is_hidden_with_the_same_marker(census_catalog, database):
     frame = table(census_catalog, database, outcome="suicide", measure="asmr",
                   by=["ethnicity_detailed"], where={"region": ("wales",)})
-    hidden = frame[frame["status"] != "shown"]
+    hidden = frame[frame["status"] != SHOWN]
     assert len(hidden) >= 2
     assert (hidden["marker"] == "[c]").all()
     assert hidden[["value", "lower", "upper", "events"]].isna().all().all()
-    assert set(hidden["status"]) <= {"suppressed_primary", "suppressed_secondary"}
+    assert set(hidden["status"]) <= {status.value for status in CellStatus if status.hidden}
 
 
 def test_sii_over_a_hidden_group_is_hidden(census_catalog, database):
@@ -81,7 +83,7 @@ def test_sii_over_a_hidden_group_is_hidden(census_catalog, database):
                   by=["deprivation_quintile"], where={"region": ("wales",), "ethnicity": ("mixed",)})
     assert frame.loc[0, "marker"] == "[c]" and np.isnan(frame.loc[0, "value"])
     frame = table(census_catalog, database, outcome="suicide", measure="sii", by=["deprivation_quintile"])
-    assert frame.loc[0, "status"] == "shown" and frame.loc[0, "value"] > 0  # worse in deprived areas
+    assert frame.loc[0, "status"] == SHOWN and frame.loc[0, "value"] > 0  # worse in deprived areas
 
 
 @pytest.mark.parametrize("audience", ["official", "public"])
@@ -94,22 +96,22 @@ def test_flexible_outputs_are_perturbed_within_the_noise_bound(census_catalog, d
                       measure="count", by=by)
         true = table(census_catalog, database, audience="statistician", outcome="all_cause",
                      measure="count", by=by)
-        both = (shown["status"] == "shown") & (true["status"] == "shown")
+        both = (shown["status"] == SHOWN) & (true["status"] == SHOWN)
         difference = (shown.loc[both, "events"] - true.loc[both, "events"]).to_numpy()
         assert np.abs(difference).max() <= bound
         assert (difference != 0).mean() > 0.4       # perturbed, not rounded or copied
         assert (shown.loc[both, "events"] % 5 != 0).any()
-        assert shown.loc[shown["status"] == "shown", "events"].min() >= 10 or \
-            shown.loc[shown["status"] == "shown", "events"].eq(0).any()
-        denominators = shown.loc[shown["status"] == "shown", "denominator"]
+        assert shown.loc[shown["status"] == SHOWN, "events"].min() >= 10 or \
+            shown.loc[shown["status"] == SHOWN, "events"].eq(0).any()
+        denominators = shown.loc[shown["status"] == SHOWN, "denominator"]
         assert (denominators % policy_for(census_catalog, audience).denominator_base == 0).all()
-        assert shown.loc[shown["status"] != "shown", "denominator"].isna().all()
+        assert shown.loc[shown["status"] != SHOWN, "denominator"].isna().all()
 
 
 def test_low_reliability_and_not_available_markers_for_rates(census_catalog, database):
     frame = table(census_catalog, database, outcome="suicide", measure="crude_rate", by=["age_group"],
                   where={"sex": ("female",), "region": ("london",)})
-    shown = frame[frame["status"] == "shown"]
+    shown = frame[frame["status"] == SHOWN]
     few = shown[(shown["events"] < 20) & (shown["events"] >= 10)]
     assert (few["marker"] == "[u]").all()
     structural = shown[shown["age_group"].isin(["0-4", "5-9"])]
@@ -152,7 +154,7 @@ def test_cli_table_csv_and_json(default_database_dir):
     frame = pd.read_csv(io.StringIO(result.stdout))
     assert list(frame.columns[:2]) == ["sex", "age_group"]
     assert {"value", "lower", "upper", "events", "denominator", "status", "marker"} <= set(frame.columns)
-    hidden = frame[frame["status"] != "shown"]
+    hidden = frame[frame["status"] != SHOWN]
     assert hidden[["value", "events"]].isna().all().all() and (hidden["marker"] == "[c]").all()
     result = _cli("table", "--dataset", "census_mortality", "--outcome", "suicide", "--measure", "count",
                   "--by", "sex", "--format", "json", env=env)

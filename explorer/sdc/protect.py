@@ -219,7 +219,7 @@ def _cell_frame(raw: RawTable, structure, true_values, shown, status, rule, low_
     cells["value"] = shown
     cells["status"] = status
     cells["rule"] = rule
-    cells["marker"] = [Marker.NOT_APPLICABLE.value if z and not s.startswith("suppressed") else
+    cells["marker"] = [Marker.NOT_APPLICABLE.value if z and not CellStatus(s).hidden else
                        marker_for(CellStatus(s)) for s, z in zip(status, structural)]
     cells["low_reliability"] = low_reliability
     cells["is_margin"] = is_margin

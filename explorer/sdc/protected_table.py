@@ -153,6 +153,7 @@ class ProtectedTable:
     def __repr__(self) -> str:
         hidden = self.hidden_count()
         return (f"<ProtectedTable {'x'.join(self._dimensions)}: {len(self._cells)} cells, "
-                f"{hidden['suppressed_primary']} primary and {hidden['suppressed_secondary']} "
+                f"{hidden[CellStatus.SUPPRESSED_PRIMARY.value]} primary and "
+                f"{hidden[CellStatus.SUPPRESSED_SECONDARY.value]} "
                 f"secondary suppressions, policy {self._policy.label}>")
 

@@ -24,6 +24,18 @@ class CellStatus(str, Enum):
     def hidden(self) -> bool:
         return self in (CellStatus.SUPPRESSED_PRIMARY, CellStatus.SUPPRESSED_SECONDARY)
 
+    @property
+    def reader_status(self) -> "CellStatus":
+        """The status a reader sees (measure tables, downloads, the CLI, the published file):
+        a cell whose value is shown, however it was protected (perturbed, rounded, flagged as
+        low reliability), is SHOWN; a suppressed cell keeps its suppression status."""
+        return self if self.hidden else CellStatus.SHOWN
+
+    @classmethod
+    def reader_statuses(cls) -> tuple["CellStatus", ...]:
+        """Every status a reader can see: SHOWN, SUPPRESSED_PRIMARY, SUPPRESSED_SECONDARY."""
+        return tuple(dict.fromkeys(status.reader_status for status in cls))
+
 
 class Marker(str, Enum):
     """GSS shorthand for tables."""
