@@ -501,9 +501,29 @@ class Attacks:
         return result
 
     # -- attack 8: averaging many routes --
+    def _cell_routes(self, frame: pd.DataFrame, by: Sequence[str]) -> dict[tuple, list[tuple]]:
+        """Per interior cell of one table, every estimate of it the table gives, with the
+        number of noisy cells each adds up: the cell itself when shown (1), and a margin minus
+        its other, shown, categories along each line through it (k)."""
+        shown = shown_counts(frame)
+        routes: dict[tuple, list[tuple]] = {}
+        for levels, value in shown.items():
+            if TOTAL not in levels and not any(isinstance(v, str) for v in levels) and value is not None:
+                routes.setdefault(levels, []).append((value, 1))
+        for target, estimate, n in self._single_hidden_routes(frame, by):
+            routes.setdefault(target, []).append((estimate, n))
+        return routes
+
+    @staticmethod
+    def _combine(routes: list[tuple]) -> tuple[float, float]:
+        """Inverse-variance average of (estimate, noisy cells) routes: (estimate, variance units)."""
+        weights = np.array([1.0 / n for _, n in routes])
+        return float(np.dot(weights, [e for e, _ in routes]) / weights.sum()), float(1 / weights.sum())
+
     def attack_8(self) -> AttackResult:
-        result = AttackResult(8, "Averaging: every route to a hidden cell (unions, periods, "
-                              "filters on other dimensions), weighted by its noise", "official")
+        result = AttackResult(8, "Averaging: every route to a hidden cell or a small shown count "
+                              "(unions, periods, filters on other dimensions), weighted by its "
+                              "noise", "official")
         before = len(self.cli.refused)
         self.cli.table("suicide", "count", ["sex"], where=["religion=muslim", "religion=christian"])
         self.cli.table("suicide", "count", ["religion"], period="2012-2021")
@@ -521,7 +541,12 @@ class Attacks:
             for by in tables:
                 frame = self.cli.table(outcome, "count", by)
                 self._score_shown_cells(result, frame, outcome, by)
-                targets = self._single_hidden_routes(frame, by)
+                whole = self._cell_routes(frame, by)
+                shown = shown_counts(frame)
+                targets = [cell for cell in whole if shown[cell] is None
+                           or self.truth.cell(outcome, by, cell) < result.small_below]
+                hidden_cells = [c for c, v in shown.items() if v is None and TOTAL not in c]
+                targets += [c for c in hidden_cells if c not in whole]
                 if not targets:
                     continue
                 slices = partitions + [[("where", f"{code}={key}") for key in
@@ -533,20 +558,26 @@ class Attacks:
                              if kind == "period" else
                              self.cli.table(outcome, "count", by, where=[value])
                              for kind, value in partition]
-                    sliced.append([self._single_hidden_routes(p, by) if p is not None else []
-                                   for p in parts])
-                for target, estimate, n in targets:
-                    routes = [(estimate, n)]
-                    for found in sliced:
-                        mine = [[r for r in part if r[0] == target] for part in found]
-                        if all(len(m) == 1 for m in mine):
-                            routes.append((sum(m[0][1] for m in mine), sum(m[0][2] for m in mine)))
+                    sliced.append([self._cell_routes(p, by) if p is not None else {} for p in parts])
+                for target in targets:
+                    routes = list(whole.get(target, []))
+                    for parts in sliced:
+                        if all(part.get(target) for part in parts):
+                            combined = [self._combine(part[target]) for part in parts]
+                            routes.append((sum(e for e, _ in combined), sum(v for _, v in combined)))
+                    if not routes:
+                        continue  # no route at all: nothing to estimate from
                     routes_used.append(len(routes))
-                    weights = np.array([1.0 / k for _, k in routes])
-                    combined = float(np.dot(weights, [e for e, _ in routes]) / weights.sum())
-                    result.score(self._bound(combined, self.official),
-                                 self.truth.cell(outcome, by, target))
-        result.note = ("union filters and free periods refused; routes per hidden cell: "
+                    estimate, _ = self._combine(routes)
+                    true = self.truth.cell(outcome, by, target)
+                    if shown[target] is None:
+                        result.score(self._bound(estimate, self.official), true)
+                    else:
+                        value = shown[target]
+                        bound = self.official.max_noise
+                        result.score(float(np.clip(round(estimate), max(self.official.threshold,
+                                                                        value - bound), value + bound)), true)
+        result.note = ("union filters and free periods refused; routes per cell: "
                        f"{min(routes_used, default=0)} to {max(routes_used, default=0)}, each "
                        "adding the noise of every cell it uses")
         return result
@@ -562,13 +593,16 @@ class Attacks:
 # --- utility: how far shown values are from the truth, per policy -------------------------------
 
 def utility(database: Path) -> list[dict]:
-    """Per policy, over every 1-way breakdown of every outcome (whole follow-up): the mean
-    absolute difference between shown and true counts, and between shown and true crude rates
-    (per 100,000), over the cells each policy shows; and the share of cells hidden."""
+    """Per policy, over every 1-way breakdown of every outcome (whole follow-up): the share of
+    cells hidden; the mean absolute difference between shown and true counts (shown cells) and
+    how often a shown count is exact; the same for crude rates per 100,000 (against true events
+    over true person-years) and for age-standardised rates (against the rate from the true
+    age-band counts, which is what the statistician policy shows)."""
     attacks = Attacks(database)
+    true_asmr = {}
     rows = []
     for audience in ("statistician", "official", "public"):
-        count_diffs, rate_diffs, hidden, cells = [], [], 0, 0
+        count_diffs, rate_diffs, asmr_diffs, asmr_relative, hidden, cells = [], [], [], [], 0, 0
         for outcome in attacks.catalog.outcomes:
             for code in attacks.catalog.dimensions:
                 frame = attacks.cli.table(outcome, "crude_rate", [code], audience=audience)
@@ -585,9 +619,21 @@ def utility(database: Path) -> list[dict]:
                     if not pd.isna(value):
                         years = attacks.truth.cell(outcome, [code], levels, column="person_years")
                         rate_diffs.append(abs(value - true / years * 100_000))
+                asmr = attacks.cli.table(outcome, "asmr", [code], audience=audience)
+                if asmr is None:
+                    continue  # age-standardised rates are not broken down by age
+                for levels, value in zip(asmr["levels"], asmr["value"]):
+                    key = (outcome, code, levels)
+                    if audience == "statistician":
+                        true_asmr[key] = value
+                    elif not pd.isna(value) and not pd.isna(true_asmr.get(key, np.nan)):
+                        asmr_diffs.append(abs(value - true_asmr[key]))
+                        asmr_relative.append(abs(value - true_asmr[key]) / true_asmr[key])
         rows.append({"policy": audience, "cells": cells, "hidden": hidden,
                      "count_mad": float(np.mean(count_diffs)), "rate_mad": float(np.mean(rate_diffs)),
-                     "count_exact": float(np.mean(np.array(count_diffs) == 0))})
+                     "count_exact": float(np.mean(np.array(count_diffs) == 0)),
+                     "asmr_mad": float(np.mean(asmr_diffs)) if asmr_diffs else 0.0,
+                     "asmr_relative": float(np.median(asmr_relative)) if asmr_relative else 0.0})
     return rows
 
 
@@ -603,9 +649,12 @@ def attacks_markdown(results: Iterable[AttackResult], database: Path) -> str:
 
 def utility_markdown(rows: Sequence[dict]) -> str:
     lines = ["| policy | cells | hidden | mean abs. difference, counts | shown count = true | "
-             "mean abs. difference, crude rate per 100,000 |", "| --- | --- | --- | --- | --- | --- |"]
+             "mean abs. difference, crude rate per 100,000 | mean abs. difference, age-standardised "
+             "rate per 100,000 | median relative difference, age-standardised rate |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     lines += [f"| {r['policy']} | {r['cells']} | {r['hidden']} ({r['hidden'] / r['cells']:.0%}) | "
-              f"{r['count_mad']:.2f} | {r['count_exact']:.0%} | {r['rate_mad']:.2f} |" for r in rows]
+              f"{r['count_mad']:.2f} | {r['count_exact']:.0%} | {r['rate_mad']:.2f} | "
+              f"{r['asmr_mad']:.2f} | {r['asmr_relative']:.1%} |" for r in rows]
     return "\n".join(lines)
 
 
