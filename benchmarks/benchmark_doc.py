@@ -1,7 +1,10 @@
-"""Writing one benchmark's section of docs/benchmarks.md, keeping the other sections."""
+"""Shared by the benchmarks: writing one section of docs/benchmarks.md (keeping the others) and
+timing a function by its median."""
 
 from __future__ import annotations
 
+import statistics
+import time
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -19,3 +22,14 @@ def write_section(section: str, text: str, doc: Path = DOC) -> None:
         tail = existing[following + 1:] if following >= 0 else ""
         updated = existing[:start] + text + ("\n" + tail if tail else "")
     doc.write_text(updated, encoding="utf-8")
+
+
+def median_seconds(function, runs: int) -> float:
+    """Median wall time of ``runs`` calls of ``function`` after one warm-up call."""
+    function()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)

@@ -23,9 +23,7 @@ import dataclasses
 import datetime as dt
 import os
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +31,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmark_doc import write_section  # noqa: E402  (benchmarks/ is on sys.path)
+from benchmark_doc import median_seconds, write_section  # noqa: E402  (benchmarks/ is on sys.path)
 
 SECTION = "## Breakdown query: one table against a join"
 FULL_SCALE_TARGET = 0.5  # seconds per view at 56M persons (DESIGN.md, Scale)
@@ -45,16 +43,6 @@ REQUESTS = [  # (description, QueryRunner.breakdown keyword arguments)
     ("all causes by region x sex, filter religion = Christian",
      {"outcome": "all_cause", "by": ["region", "sex"], "filters": {"religion": ["christian"]}}),
 ]
-
-
-def _median_seconds(function, runs: int) -> float:
-    function()  # warm-up: file pages into DuckDB's buffer
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def measure(path: Path, runs: int) -> dict:
@@ -69,7 +57,7 @@ def measure(path: Path, runs: int) -> dict:
         cursor = database.cursor()
         persons, rows = cursor.execute(
             "SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM person_time)").fetchone()
-        scan = _median_seconds(
+        scan = median_seconds(
             lambda: cursor.execute("SELECT sum(person_years) FROM person_time").fetchall(), runs)
         one, join = QueryRunner(database, catalog), QueryRunner(database, joining)
         results = []
@@ -82,8 +70,8 @@ def measure(path: Path, runs: int) -> dict:
                                    f"differ: {error}") from None
             results.append({
                 "request": description,
-                "one_table": _median_seconds(lambda: one.breakdown(**request), runs),
-                "join": _median_seconds(lambda: join.breakdown(**request), runs),
+                "one_table": median_seconds(lambda: one.breakdown(**request), runs),
+                "join": median_seconds(lambda: join.breakdown(**request), runs),
             })
     return {"path": path, "persons": persons, "rows": rows, "scan": scan, "results": results}
 

@@ -21,16 +21,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.benchmark_doc import write_section  # noqa: E402
+from benchmarks.benchmark_doc import median_seconds, write_section  # noqa: E402
 from explorer.aggregate import raw_table  # noqa: E402
 from explorer.catalog import load_catalog  # noqa: E402
 from explorer.db.connection import open_database  # noqa: E402
@@ -52,16 +50,6 @@ VIEWS = [
 RATIO_LIMIT = 1.5
 
 
-def _time(function, runs: int) -> float:
-    function()  # warm-up (p-table load, imports)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def measure(database_path: Path, runs: int) -> list[dict]:
     catalog = load_catalog(DATASET)
     before, after = policy_for(catalog, "statistician"), policy_for(catalog, "official")
@@ -71,7 +59,7 @@ def measure(database_path: Path, runs: int) -> list[dict]:
         for outcome, measure_code, by in VIEWS:
             request = validate_request(catalog, outcome=outcome, measure=measure_code, by=by)
             raw = raw_table(request, catalog, runner)
-            timings = {name: _time(lambda p=policy: measure_table(protect(raw, p), request, catalog), runs)
+            timings = {name: median_seconds(lambda p=policy: measure_table(protect(raw, p), request, catalog), runs)
                        for name, policy in (("before", before), ("after", after))}
             hidden = protect(raw, after).hidden_count()["suppressed_primary"]
             rows.append({"view": f"{outcome} {measure_code} by {' x '.join(by)}",

@@ -109,6 +109,15 @@ def audit_table(values: np.ndarray, hidden: np.ndarray, structure: TableStructur
     if hidden.any():
         matrix = constraint_csr(structure)
         n_lps = _intervals(values, hidden, matrix, lower, upper, backend)
+    return judged_intervals(values, hidden, lower, upper, lower_protection, upper_protection, n_lps)
+
+
+def judged_intervals(values: np.ndarray, hidden: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+                     lower_protection: np.ndarray, upper_protection: np.ndarray,
+                     n_lps: int = 0) -> AuditResult:
+    """The AuditResult of attacker intervals: a hidden cell is exactly disclosed when its
+    interval is a point, under-protected when it does not reach value - min(lpl, value) and
+    value + upl (shared by this exact audit and ``noise_audit``)."""
     width = upper - lower
     exact = hidden & (width <= TOLERANCE)
     lpl = np.minimum(np.asarray(lower_protection, dtype=float), np.maximum(values, 0.0))

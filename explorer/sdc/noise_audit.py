@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linprog
 
-from explorer.sdc.audit import TOLERANCE, AuditResult, constraint_csr
+from explorer.sdc.audit import AuditResult, constraint_csr, judged_intervals
 from explorer.sdc.structure import TableStructure
 
 
@@ -64,14 +64,7 @@ def noise_bound_audit(true_values: np.ndarray, shown: np.ndarray, hidden: np.nda
                     lower[i] = bound
                 else:
                     upper[i] = bound
-    width = upper - lower
-    exact = hidden & (width <= TOLERANCE)
-    lpl = np.minimum(np.asarray(lower_protection, dtype=float), np.maximum(true_values, 0.0))
-    upl = np.asarray(upper_protection, dtype=float)
-    with np.errstate(invalid="ignore"):
-        under = hidden & ((upper < true_values + upl - TOLERANCE)
-                          | (lower > true_values - lpl + TOLERANCE))
-    return AuditResult(lower, upper, exact, under, n_lps)
-
+    return judged_intervals(true_values, hidden, lower, upper, lower_protection, upper_protection,
+                            n_lps)
 
 __all__ = ["noise_bound_audit"]
