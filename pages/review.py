@@ -111,7 +111,8 @@ for tab, review in zip(st.tabs(["The view", "Trend by calendar year"]), reviews)
             st.markdown(f"- {reason}")
         st.table(display_frame(review))
         st.caption("Audit interval: what an attacker can deduce about a hidden cell from every "
-                   "shown cell and margin. Must reach: the range the interval must cover (a "
+                   "shown cell and margin (under a perturbed policy, knowing only that each shown "
+                   "count lies within the p-table's maximum noise of its true count). Must reach: the range the interval must cover (a "
                    "primary cell: its value minus and plus the protection level, not below 0; a "
                    "secondary cell: only not exact). Needs a decision: "
                    + "; ".join(f"{reason.value.replace('_', ' ')}: {REASON_TEXT[reason]}"
