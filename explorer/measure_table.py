@@ -35,16 +35,12 @@ import numpy as np
 import pandas as pd
 
 from explorer.catalog import Catalog
-from explorer.measures.inequality import slope_index_of_inequality
+from explorer.measures.cell_measures import MEASURE_FUNCTIONS, worst_status
 from explorer.measures.proportions import proportion
-from explorer.measures.rates import crude_rate
-from explorer.measures.ratios import dsr_ratio
-from explorer.measures.regression import poisson_rate_ratios
-from explorer.measures.standardisation import directly_standardised_rate
 from explorer.sdc.protected_table import ProtectedTable
 from explorer.sdc.status import CellStatus, Marker, marker_legend
-from explorer.sdc.structure import TOTAL
-from explorer.table_request import MEASURES, TableRequest
+from explorer.sdc.structure import TOTAL  # noqa: F401 - re-exported for the row flags
+from explorer.table_request import TableRequest
 
 COLUMNS = ["value", "lower", "upper", "events", "denominator", "status", "marker", "rule"]
 NUMBER_COLUMNS = ("value", "lower", "upper", "events", "denominator")
@@ -200,7 +196,7 @@ def replaced_for_leak_tests(table: MeasureTable, **changes) -> MeasureTable:
 def measure_table(protected: ProtectedTable, request: TableRequest, catalog: Catalog) -> MeasureTable:
     """Compute ``request.measure`` from ``protected``."""
     cells = protected.cells()
-    compute = _MEASURE_FUNCTIONS[request.measure]
+    compute = MEASURE_FUNCTIONS[request.measure]
     frame, unit, method, notes = compute(protected, cells, request, catalog)
     dims = [column for column in frame.columns if column not in COLUMNS]
     flags = _row_flags(cells, dims, request, catalog).loc[frame.index] if dims else \
@@ -226,7 +222,7 @@ def linkage_measure_table(protected: ProtectedTable, dimension: str, catalog: Ca
         rows.append({dimension: mine[f"{dimension}_label"].iat[0],
                      "events": np.nan if hidden else linked,
                      "denominator": np.nan if hidden else linked + unlinked,
-                     "status": _worst(statuses).value,
+                     "status": worst_status(statuses).value,
                      "marker": Marker.CONFIDENTIAL.value if hidden else "",
                      "rule": "linked_and_unlinked_protected_together" if hidden else ""})
         margin = bool(mine["is_margin"].get(LINKED))
@@ -264,16 +260,6 @@ def _policy_label(protected: ProtectedTable) -> str:
     return f"{protected.policy_name} v{protected.policy_version}"
 
 
-def _worst(statuses) -> CellStatus:
-    """The reader status of a figure computed from cells with ``statuses``: suppressed as
-    primary if any is, else as secondary if any is, else shown."""
-    readers = {CellStatus(status).reader_status for status in statuses}
-    for status in (CellStatus.SUPPRESSED_PRIMARY, CellStatus.SUPPRESSED_SECONDARY):
-        if status in readers:
-            return status
-    return CellStatus.SHOWN
-
-
 def _row_flags(cells: pd.DataFrame, dims: list[str], request: TableRequest,
                catalog: Catalog) -> pd.DataFrame:
     """The row flags of every cell. A dimension's category levels are those its interior cells
@@ -291,223 +277,3 @@ def _row_flags(cells: pd.DataFrame, dims: list[str], request: TableRequest,
         reference = (cells[dims[0]] == code).to_numpy() & interior
     flags["is_reference"] = reference
     return flags
-
-
-# --- shared pieces --------------------------------------------------------------------------
-
-def _base(cells: pd.DataFrame, request: TableRequest, denominator: str) -> pd.DataFrame:
-    frame = pd.DataFrame({code: cells[f"{code}_label"] for code in _dims(request)})
-    frame["value"] = np.nan
-    frame["lower"] = np.nan
-    frame["upper"] = np.nan
-    frame["events"] = cells["value"]
-    frame["denominator"] = cells[denominator].round(2)
-    frame["status"] = [CellStatus(s).reader_status.value for s in cells["status"]]
-    frame["marker"] = cells["marker"]
-    frame["rule"] = cells["rule"]
-    return frame
-
-
-def _dims(request: TableRequest) -> list[str]:
-    return list(request.by) if request.by else ["all"]
-
-
-def _reliability(frame: pd.DataFrame, rows: np.ndarray, policy) -> tuple[np.ndarray, np.ndarray]:
-    """Which shown rows can carry a rate (enough events) and which are low reliability."""
-    events = frame["events"].to_numpy(dtype=float)
-    shown = (frame["status"] == SHOWN).to_numpy() & (frame["marker"] == "").to_numpy() & rows
-    computable = shown & (events >= policy.rate_hide_below)
-    frame.loc[shown & ~computable, "marker"] = Marker.NOT_AVAILABLE.value
-    frame.loc[shown & ~computable, "rule"] = "rate_reliability"
-    low = computable & (events < policy.rate_flag_below)
-    frame.loc[low, "marker"] = Marker.LOW_RELIABILITY.value
-    frame.loc[low, "rule"] = "rate_reliability"
-    return computable, low
-
-
-def _standard_weights(protected: ProtectedTable, catalog: Catalog):
-    strata = protected.stratified_inputs_for_measures()
-    age = catalog.standardisation_dimension
-    weights_by_code = {age.category_by_key(key).code: weight
-                       for key, weight in catalog.standard_population.weights.items()}
-    bands = sorted({band for band, _ in strata.strata}, key=list(weights_by_code).index)
-    band_of = np.array([bands.index(band) for band, _ in strata.strata])
-    collapse = np.zeros((len(strata.strata), len(bands)))
-    collapse[np.arange(len(strata.strata)), band_of] = 1.0
-    weights = np.array([weights_by_code[band] for band in bands], dtype=float)
-    return strata.events @ collapse, strata.person_years @ collapse, weights
-
-
-def _dsr(protected: ProtectedTable, catalog: Catalog, outcome):
-    events, person_years, weights = _standard_weights(protected, catalog)
-    return directly_standardised_rate(events, person_years, weights, multiplier=outcome.multiplier,
-                                      min_events=0)
-
-
-def _interior(cells: pd.DataFrame) -> np.ndarray:
-    return ~cells["is_margin"].to_numpy()
-
-
-# --- measures -------------------------------------------------------------------------------
-
-def _count(protected, cells, request, catalog):
-    frame = _base(cells, request, "person_years")
-    frame["value"] = frame["events"]
-    return frame, "deaths", "Number of deaths registered in the period (denominator: person-years at risk).", []
-
-
-def _crude_rate(protected, cells, request, catalog):
-    outcome = catalog.outcome(request.outcome)
-    frame = _base(cells, request, "person_years")
-    ok, _ = _reliability(frame, np.ones(len(frame), bool), protected.policy)
-    result = crude_rate(frame["events"].to_numpy(float), frame["denominator"].to_numpy(float),
-                        multiplier=outcome.multiplier)
-    _fill(frame, ok, result.value, result.lower, result.upper, 2)
-    return (frame, outcome.unit, "Crude rate = deaths / person-years x 100,000; 95% CI exact Poisson "
-            "below 10 deaths, Byar's approximation from 10 (PHEindicatormethods phe_rate).", [])
-
-
-def _asmr(protected, cells, request, catalog):
-    outcome = catalog.outcome(request.outcome)
-    frame = _base(cells, request, "person_years")
-    ok, _ = _reliability(frame, np.ones(len(frame), bool), protected.policy)
-    result = _dsr(protected, catalog, outcome)
-    _fill(frame, ok, result.value, result.lower, result.upper, 2)
-    return (frame, outcome.unit, _dsr_method(catalog, outcome), [])
-
-
-def _dsr_method(catalog, outcome) -> str:
-    bands = catalog.standard_population.bands_from_age(outcome.min_age)
-    first = catalog.standardisation_dimension.category_by_key(bands[0]).label
-    return (f"Directly age-standardised rate per 100,000 person-years, {catalog.standard_population.name} "
-            f"(ages {first} and over, weights re-scaled to the bands used); 95% CI by Dobson's "
-            "method (PHEindicatormethods calculate_dsr).")
-
-
-def _proportion(protected, cells, request, catalog):
-    frame = _base(cells, request, "persons")
-    ok, _ = _reliability(frame, np.ones(len(frame), bool), protected.policy)
-    result = proportion(frame["events"].to_numpy(float), frame["denominator"].to_numpy(float),
-                        multiplier=100)
-    _fill(frame, ok, result.value, result.lower, result.upper, 3)
-    return (frame, "% of people in the linked cohort", "Percentage of people in the linked cohort who "
-            "died of the outcome in the period; 95% Wilson score CI (statsmodels proportion_confint).", [])
-
-
-def _rate_ratio(protected, cells, request, catalog):
-    outcome = catalog.outcome(request.outcome)
-    interior = _interior(cells)
-    frame = _base(cells, request, "person_years")
-    ok, _ = _reliability(frame, interior, protected.policy)
-    dsr = _dsr(protected, catalog, outcome)
-    dimension = catalog.dimension(request.by[0])
-    reference = (cells[dimension.code] == dimension.reference_category.code).to_numpy() & interior
-    ref = int(np.flatnonzero(reference)[0])
-    notes = [f"Reference group: {dimension.reference_category.label} (rate ratio 1)."]
-    if not ok[ref]:
-        ok[:] = False
-        notes.append("The reference group's rate cannot be shown, so no ratio can be calculated.")
-        frame.loc[(frame["marker"] == "") & interior, "marker"] = Marker.NOT_AVAILABLE.value
-    result = dsr_ratio(dsr.value, dsr.variance, dsr.value[ref], dsr.variance[ref])
-    _fill(frame, ok, result.value, result.lower, result.upper, 3)
-    frame.loc[ref, ["lower", "upper"]] = np.nan
-    return (frame[interior], "ratio", "Ratio of each group's age-standardised rate to the reference "
-            "group's; 95% CI on the log scale by the delta method, var(log DSR) = var(DSR)/DSR^2 "
-            "(Breslow and Day 1987), treating the groups as independent.", notes)
-
-
-def _adjusted_rate_ratio(protected, cells, request, catalog):
-    interior = _interior(cells)
-    frame = _base(cells, request, "person_years")
-    ok, _ = _reliability(frame, interior, protected.policy)
-    dimension = catalog.dimension(request.by[0])
-    strata = protected.stratified_inputs_for_measures()
-    rows = []
-    for i in np.flatnonzero(ok):
-        for j, (band, sex) in enumerate(strata.strata):
-            rows.append({"group": cells[dimension.code].iat[i], "age_group": band,
-                         "sex": sex if sex is not None else cells[dimension.code].iat[i],
-                         "events": strata.events[i, j], "person_years": strata.person_years[i, j]})
-    data = pd.DataFrame(rows)
-    reference = dimension.reference_category.code
-    notes = [f"Reference group: {dimension.reference_category.label} (rate ratio 1)."]
-    adjust = ["age_group"] + (["sex"] if dimension.code != "sex" else [])
-    if data.empty or reference not in set(data["group"]):
-        ok[:] = False
-        notes.append("The reference group cannot be shown, so no ratio can be calculated.")
-    else:
-        try:
-            model = poisson_rate_ratios(data, "group", reference, adjust).set_index("group")
-        except ValueError as error:
-            ok[:] = False
-            notes.append(f"The model could not be fitted: {error}")
-            return frame[interior], "ratio", "Poisson regression (not fitted).", notes
-        codes = cells[dimension.code]
-        value = codes.map(model["rate_ratio"]).to_numpy(float)
-        _fill(frame, ok, value, codes.map(model["lower"]).to_numpy(float),
-              codes.map(model["upper"]).to_numpy(float), 3)
-    return (frame[interior], "ratio", "Rate ratio from a Poisson regression of deaths with a log "
-            f"person-years offset, adjusted for {' and '.join(a.replace('_', ' ') for a in adjust)} "
-            "(as the ONS suicide study's minimally adjusted model); 95% Wald CI.", notes)
-
-
-def _index(kind: str):
-    def compute(protected, cells, request, catalog):
-        outcome = catalog.outcome(request.outcome)
-        dimension = catalog.dimension(request.by[0])
-        interior = _interior(cells)
-        order = [c.code for c in dimension.categories if not c.residual]
-        if dimension.order_direction == "advantaged_first":
-            order = order[::-1]  # PHE: the first quantile is the most disadvantaged
-        rows = [int(np.flatnonzero(interior & (cells[dimension.code] == code).to_numpy())[0]) for code in order]
-        groups = _base(cells, request, "person_years").iloc[rows]
-        summary = pd.DataFrame({"value": [np.nan], "lower": [np.nan], "upper": [np.nan],
-                                "events": [groups["events"].sum(min_count=1)],
-                                "denominator": [round(groups["denominator"].sum(), 2)],
-                                "status": [SHOWN], "marker": [""], "rule": [""]})
-        hidden = groups[groups["status"] != SHOWN]
-        too_few = groups["events"].lt(protected.policy.rate_hide_below).any()
-        notes = [f"Groups ordered from most disadvantaged ({_label(dimension, order[0])}) to least "
-                 f"({_label(dimension, order[-1])}); a positive value means higher rates in the more "
-                 "disadvantaged groups."]
-        if len(hidden):
-            status = _worst(hidden["status"]).value
-            summary.loc[0, ["status", "marker", "rule"]] = [status, Marker.CONFIDENTIAL.value, "inherits_hidden_group"]
-            summary.loc[0, "events"] = np.nan
-        elif too_few:
-            summary.loc[0, ["marker", "rule"]] = [Marker.NOT_AVAILABLE.value, "rate_reliability"]
-        else:
-            dsr = _dsr(protected, catalog, outcome)
-            result = slope_index_of_inequality(dsr.value[rows], dsr.lower[rows], dsr.upper[rows],
-                                               groups["denominator"].to_numpy(float), value_type=1,
-                                               multiplier=-1)
-            values = ((result.sii, result.sii_lower, result.sii_upper) if kind == "sii"
-                      else (result.rii, result.rii_lower, result.rii_upper))
-            summary.loc[0, ["value", "lower", "upper"]] = [round(float(v), 3) for v in values]
-            if groups["events"].lt(protected.policy.rate_flag_below).any():
-                summary.loc[0, ["marker", "rule"]] = [Marker.LOW_RELIABILITY.value, "rate_reliability"]
-        unit = outcome.unit if kind == "sii" else "ratio"
-        method = (f"{'Slope' if kind == 'sii' else 'Relative'} index of inequality across "
-                  f"{dimension.label.lower()} from age-standardised rates, population-weighted "
-                  "regression on the midpoint of each group's cumulative population share; 95% CI "
-                  "by simulation (PHEindicatormethods phe_sii, 100,000 repetitions, fixed seed).")
-        return summary, unit, method, notes
-    return compute
-
-
-def _label(dimension, code) -> str:
-    return dimension.category_by_code(code).label
-
-
-def _fill(frame: pd.DataFrame, ok: np.ndarray, value, lower, upper, digits: int) -> None:
-    for column, values in (("value", value), ("lower", lower), ("upper", upper)):
-        values = np.round(np.asarray(values, dtype=float), digits)
-        frame[column] = np.where(ok, values, np.nan)
-
-
-_MEASURE_FUNCTIONS = {
-    "count": _count, "crude_rate": _crude_rate, "asmr": _asmr, "proportion": _proportion,
-    "rate_ratio": _rate_ratio, "adjusted_rate_ratio": _adjusted_rate_ratio,
-    "sii": _index("sii"), "rii": _index("rii"),
-}
-assert set(_MEASURE_FUNCTIONS) == set(MEASURES)
