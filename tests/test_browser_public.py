@@ -67,10 +67,12 @@ def test_public_csv_download_has_markers_and_the_support_line(page, public_serve
     _open(page, f"{public_server}/public_summary")
     page.get_by_role("heading", name="Public summary").wait_for(timeout=WAIT)
     _wait_idle(page)
-    buttons = page.locator('[data-testid="stDownloadButton"] button')
-    buttons.first.wait_for(timeout=WAIT)
+    # suicide by sex and age group (hidden, [z] and [u] cells), found by its widget key rather
+    # than its position, which depends on how far the page has drawn
+    button = page.locator(".st-key-public_download_suicide_by_sex_and_age button")
+    button.wait_for(timeout=WAIT)
     with page.expect_download(timeout=WAIT) as download:
-        buttons.nth(1).click()  # suicide by sex and age group: hidden, [z] and [u] cells
+        button.click()
     assert download.value.suggested_filename == "census_mortality_suicide_by_sex_and_age.csv"
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("# Suicide by sex and age group")
