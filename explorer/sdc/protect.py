@@ -103,7 +103,7 @@ def protect(raw: RawTable, policy: Policy, *, ptable: PTable | None = None) -> P
         if strata_events is not None:
             strata_events = _perturb_strata(raw, table, coverage, strata_events)
         if hidden.any() and audit is None:
-            audit_factory = _noise_audit_factory(true_values, shown, hidden, structural,
+            audit_factory = _noise_audit_factory(true_values, shown.copy(), hidden, structural,
                                                  structure, table.max_noise,
                                                  np.where(hidden, lower, 0.0),
                                                  np.where(sensitive | below, upper, 0.0))
