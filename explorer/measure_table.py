@@ -50,7 +50,8 @@ LINKAGE_DIMENSION, LINKED, NOT_LINKED = "linkage", "linked", "not_linked"
 """The second dimension of the linkage table and its two categories (explorer.linkage_quality)."""
 SHOWN = CellStatus.SHOWN.value
 _READER_STATUSES = frozenset(status.value for status in CellStatus.reader_statuses())
-_HIDDEN_NUMBERS = ("value", "lower", "upper", "events")
+_HIDDEN_NUMBERS = ("value", "lower", "upper", "events", "denominator")
+"""What a hidden row never carries: denominators included (docs/sdc.md, attack 3)."""
 
 _MEASURES_TOKEN = object()
 """Held by this module's measures step; a MeasureTable cannot be made without it."""

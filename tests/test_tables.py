@@ -82,6 +82,7 @@ def test_sii_over_a_hidden_group_is_hidden(census_catalog, database):
     frame = table(census_catalog, database, outcome="suicide", measure="sii",
                   by=["deprivation_quintile"], where={"region": ("wales",), "ethnicity": ("mixed",)})
     assert frame.loc[0, "marker"] == "[c]" and np.isnan(frame.loc[0, "value"])
+    assert np.isnan(frame.loc[0, "denominator"])  # a sum without the hidden group would give its own
     frame = table(census_catalog, database, outcome="suicide", measure="sii", by=["deprivation_quintile"])
     assert frame.loc[0, "status"] == SHOWN and frame.loc[0, "value"] > 0  # worse in deprived areas
 

@@ -221,7 +221,7 @@ def _index(kind: str):
         if len(hidden):
             status = worst_status(hidden["status"]).value
             summary.loc[0, ["status", "marker", "rule"]] = [status, Marker.CONFIDENTIAL.value, "inherits_hidden_group"]
-            summary.loc[0, "events"] = np.nan
+            summary.loc[0, ["events", "denominator"]] = np.nan  # no sum that omits a hidden group
         elif too_few:
             summary.loc[0, ["marker", "rule"]] = [Marker.NOT_AVAILABLE.value, "rate_reliability"]
         else:
