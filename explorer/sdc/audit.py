@@ -100,16 +100,18 @@ def audit_table(values: np.ndarray, hidden: np.ndarray, structure: TableStructur
     "linprog". Shown cells that are later rounded or perturbed only make the attacker know
     less, so the audit on true values is conservative.
     """
-    values = np.asarray(values, dtype=float)
-    hidden = np.asarray(hidden, dtype=bool)
-    n = structure.n_cells
-    lower = np.full(n, np.nan)
-    upper = np.full(n, np.nan)
+    values, hidden, lower, upper = audit_arrays(values, hidden, structure)
     n_lps = 0
     if hidden.any():
-        matrix = constraint_csr(structure)
-        n_lps = _intervals(values, hidden, matrix, lower, upper, backend)
+        n_lps = _intervals(values, hidden, constraint_csr(structure), lower, upper, backend)
     return judged_intervals(values, hidden, lower, upper, lower_protection, upper_protection, n_lps)
+
+
+def audit_arrays(values, hidden, structure: TableStructure):
+    """The cell values and hidden mask as arrays, and empty (NaN) lower and upper intervals."""
+    n = structure.n_cells
+    return (np.asarray(values, dtype=float), np.asarray(hidden, dtype=bool),
+            np.full(n, np.nan), np.full(n, np.nan))
 
 
 def judged_intervals(values: np.ndarray, hidden: np.ndarray, lower: np.ndarray, upper: np.ndarray,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linprog
 
-from explorer.sdc.audit import AuditResult, constraint_csr, judged_intervals
+from explorer.sdc.audit import AuditResult, audit_arrays, constraint_csr, judged_intervals
 from explorer.sdc.structure import TableStructure
 
 
@@ -31,11 +31,8 @@ def noise_bound_audit(true_values: np.ndarray, shown: np.ndarray, hidden: np.nda
                       structural: np.ndarray, structure: TableStructure, max_noise: float,
                       lower_protection: np.ndarray, upper_protection: np.ndarray) -> AuditResult:
     """Attacker intervals for every hidden cell of a perturbed table (NaN for other cells)."""
-    true_values = np.asarray(true_values, dtype=float)
-    hidden = np.asarray(hidden, dtype=bool)
+    true_values, hidden, lower, upper = audit_arrays(true_values, hidden, structure)
     n = structure.n_cells
-    lower = np.full(n, np.nan)
-    upper = np.full(n, np.nan)
     n_lps = 0
     if hidden.any():
         matrix = constraint_csr(structure)
