@@ -506,7 +506,8 @@ class Attacks:
         shown = shown_counts(frame)
         routes: dict[tuple, list[tuple]] = {}
         for levels, value in shown.items():
-            if TOTAL not in levels and not any(isinstance(v, str) for v in levels) and value is not None:
+            interior = not any(isinstance(level, str) for level in levels)  # codes, no group or TOTAL
+            if interior and value is not None:
                 routes.setdefault(levels, []).append((value, 1))
         for target, estimate, n in self._single_hidden_routes(frame, by):
             routes.setdefault(target, []).append((estimate, n))

@@ -42,15 +42,7 @@ def _build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
 
     table = commands.add_parser("table", help="print a protected measure table (CSV or JSON)")
-    table.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
-    table.add_argument("--outcome", required=True, help="outcome code, e.g. suicide")
-    table.add_argument("--measure", required=True,
-                       help="count, crude_rate, asmr, proportion, rate_ratio, "
-                            "adjusted_rate_ratio, sii or rii")
-    table.add_argument("--by", default="", help="comma-separated dimension codes, e.g. sex,age_group")
-    table.add_argument("--where", action="append", default=[],
-                       help="filter dimension=category (key or label); repeat for more")
-    table.add_argument("--period", default=None, help="calendar years, e.g. 2011-2021 or 2020")
+    _add_view_arguments(table)
     table.add_argument("--audience", default="official", help="public, official or statistician")
     table.add_argument("--format", choices=("csv", "json"), default="csv")
     table.add_argument("--database", type=Path, default=None,
@@ -62,14 +54,7 @@ def _build_parser() -> argparse.ArgumentParser:
                     "pipelines: the view and its trend by calendar year, every cell with its "
                     "true count, shown value, status, rule and audit interval, and a "
                     "recommendation. It contains unprotected values: for output checkers only.")
-    review.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
-    review.add_argument("--outcome", required=True, help="outcome code, e.g. suicide")
-    review.add_argument("--measure", required=True, help="as for table")
-    review.add_argument("--by", default="", help="comma-separated dimension codes, e.g. sex,region")
-    review.add_argument("--where", action="append", default=[],
-                        help="filter dimension=category or group (key or label); one per dimension")
-    review.add_argument("--period", default=None,
-                        help="the whole follow-up (default), a catalog period or one year")
+    _add_view_arguments(review)
     review.add_argument("--policy", default="official",
                         help="public, official, statistician or custom (with --threshold)")
     review.add_argument("--threshold", type=int, default=None,
@@ -100,6 +85,32 @@ def _build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--replace", action="store_true",
                           help="overwrite the user's role and password if they already exist")
     return parser
+
+
+def _add_view_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments that name one view, shared by ``table`` and ``review``."""
+    parser.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
+    parser.add_argument("--outcome", required=True, help="outcome code, e.g. suicide")
+    parser.add_argument("--measure", required=True,
+                        help="count, crude_rate, asmr, proportion, rate_ratio, "
+                             "adjusted_rate_ratio, sii or rii")
+    parser.add_argument("--by", default="", help="comma-separated dimension codes, e.g. sex,age_group")
+    parser.add_argument("--where", action="append", default=[],
+                        help="filter dimension=category or group (key or label); one per dimension")
+    parser.add_argument("--period", default=None,
+                        help="the whole follow-up (default), a catalog period such as 2016-2019, "
+                             "or one year such as 2020")
+
+
+def _view_request(args: argparse.Namespace, catalog, audience: str):
+    """The validated request the view arguments name (QueryError for anything invalid)."""
+    from explorer.table_request import parse_period, parse_where, validate_request
+
+    return validate_request(
+        catalog, outcome=args.outcome, measure=args.measure,
+        by=[code.strip() for code in args.by.split(",") if code.strip()],
+        where=parse_where(args.where), period=parse_period(args.period, catalog),
+        audience=audience)
 
 
 def _cmd_build_data(args: argparse.Namespace) -> int:
@@ -149,15 +160,10 @@ def _cmd_table(args: argparse.Namespace) -> int:
     from explorer.catalog import load_catalog
     from explorer.db.connection import open_database
     from explorer.paths import default_database_path
-    from explorer.table_request import parse_period, parse_where, validate_request
     from explorer.tables import build_table, to_csv, to_json
 
     catalog = load_catalog(args.dataset)
-    request = validate_request(
-        catalog, outcome=args.outcome, measure=args.measure,
-        by=[code.strip() for code in args.by.split(",") if code.strip()],
-        where=parse_where(args.where), period=parse_period(args.period, catalog),
-        audience=args.audience)
+    request = _view_request(args, catalog, args.audience)
     with open_database(args.database or default_database_path(args.dataset), args.dataset) as database:
         table = build_table(request, catalog, database)
     sys.stdout.write(to_csv(table) if args.format == "csv" else to_json(table) + "\n")
@@ -170,17 +176,10 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from explorer.output_report import report_html, report_json
     from explorer.paths import default_database_path
     from explorer.review import REVIEW_AUDIENCE, review_policy, review_view_tables
-    from explorer.table_request import parse_period, parse_where, validate_request
 
     catalog = load_catalog(args.dataset)
-    if args.policy == "custom" and args.threshold is None:
-        raise ExplorerError("--policy custom needs --threshold N")
     policy = review_policy(catalog, args.policy, args.threshold)
-    request = validate_request(
-        catalog, outcome=args.outcome, measure=args.measure,
-        by=[code.strip() for code in args.by.split(",") if code.strip()],
-        where=parse_where(args.where), period=parse_period(args.period, catalog),
-        audience=REVIEW_AUDIENCE)
+    request = _view_request(args, catalog, REVIEW_AUDIENCE)
     with open_database(args.database or default_database_path(args.dataset), args.dataset) as database:
         reviews = review_view_tables(request, catalog, database, policy)
     render = report_json if args.format == "json" else report_html

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from explorer.catalog import Catalog
-from explorer.measures.cell_measures import MEASURE_FUNCTIONS, worst_status
+from explorer.measures.cell_measures import MEASURE_FUNCTIONS, SHOWN, worst_status
 from explorer.measures.proportions import proportion
 from explorer.sdc.protected_table import ProtectedTable
 from explorer.sdc.status import CellStatus, Marker, marker_legend
@@ -44,14 +44,13 @@ from explorer.table_request import TableRequest
 
 COLUMNS = ["value", "lower", "upper", "events", "denominator", "status", "marker", "rule"]
 NUMBER_COLUMNS = ("value", "lower", "upper", "events", "denominator")
+"""The numbers of a row: a hidden row carries none of them, denominators included (docs/sdc.md,
+attack 3)."""
 FLAG_COLUMNS = ("is_margin", "is_reference")
 MARGIN_SUFFIX = "_is_margin"
 LINKAGE_DIMENSION, LINKED, NOT_LINKED = "linkage", "linked", "not_linked"
 """The second dimension of the linkage table and its two categories (explorer.linkage_quality)."""
-SHOWN = CellStatus.SHOWN.value
 _READER_STATUSES = frozenset(status.value for status in CellStatus.reader_statuses())
-_HIDDEN_NUMBERS = ("value", "lower", "upper", "events", "denominator")
-"""What a hidden row never carries: denominators included (docs/sdc.md, attack 3)."""
 
 _MEASURES_TOKEN = object()
 """Held by this module's measures step; a MeasureTable cannot be made without it."""
@@ -166,7 +165,7 @@ def _seal(request: TableRequest, frame: pd.DataFrame, row_flags: pd.DataFrame, *
     """The one call of the constructor in the measures step: refuses a hidden row that carries
     a number (a bug upstream), and writes the legend of the markers used when none is given."""
     hidden = ~frame["status"].isin([SHOWN]).to_numpy()
-    carrying = hidden & frame[list(_HIDDEN_NUMBERS)].notna().any(axis=1).to_numpy()
+    carrying = hidden & frame[list(NUMBER_COLUMNS)].notna().any(axis=1).to_numpy()
     if carrying.any():
         raise ValueError(f"{int(carrying.sum())} hidden rows carry a number; not sealing the table")
     if legend is None:

@@ -104,7 +104,7 @@ def _rows(table: MeasureTable, dims: tuple[str, ...]) -> list[dict[str, Any]]:
         status = CellStatus(record["status"])
         row: dict[str, Any] = {"dims": {code: str(record[code]) for code in dims}}
         for name in ROW_NUMBERS:
-            row[name] = None if status.hidden and name != "denominator" else _number(record[name])
+            row[name] = _number(record[name])  # a hidden row's numbers are all empty already
         row["status"] = status.value
         row["marker"] = str(record["marker"])
         row["levels"] = {code: _level(flags[code]) for code in dims}

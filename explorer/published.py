@@ -35,8 +35,8 @@ import pandas as pd
 from jsonschema.exceptions import best_match
 
 from explorer.errors import ExplorerError
-from explorer.measure_table import (MARGIN_SUFFIX, MeasureTable, restore_published,
-                                    row_flag_columns)
+from explorer.measure_table import (MARGIN_SUFFIX, NUMBER_COLUMNS, MeasureTable,
+                                    restore_published, row_flag_columns)
 from explorer.paths import data_dir
 from explorer.public_headline import headline
 from explorer.safe_messaging import SUPPORT_NOTICE
@@ -47,7 +47,7 @@ FORMAT = "linked-data-inequalities-explorer/published-views"
 FORMAT_VERSION = 2
 PUBLISHED_STATUSES = (CellStatus.SHOWN, CellStatus.SUPPRESSED_PRIMARY)
 """The statuses a published row may carry (see the module docstring)."""
-ROW_NUMBERS = ("value", "lower", "upper", "events", "denominator")
+ROW_NUMBERS = NUMBER_COLUMNS
 FRAME_COLUMNS = [*ROW_NUMBERS, "status", "marker"]
 PUBLIC_AUDIENCE = "public"
 
@@ -246,7 +246,7 @@ def _problem(document: Any) -> str | None:
             if row["is_reference"] and row["is_margin"]:
                 return f"{where}.is_reference: a margin cannot be the reference group"
             if CellStatus(row["status"]).hidden:
-                if any(row[name] is not None for name in ("value", "lower", "upper", "events")):
+                if any(row[name] is not None for name in ROW_NUMBERS):
                     return f"{where}: a hidden cell carries a number"
                 if "[c]" not in row["marker"]:
                     return f"{where}: a hidden cell has no [c] marker"

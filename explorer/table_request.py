@@ -156,9 +156,9 @@ def offered_periods(catalog: Catalog, outcome: str) -> dict[tuple[int, int], str
 
 
 def _periods_text(catalog: Catalog, outcome: str) -> str:
-    ranges = [label for (first, last), label in offered_periods(catalog, outcome).items()
-              if first != last]
-    years = [first for first, last in offered_periods(catalog, outcome) if first == last]
+    periods = offered_periods(catalog, outcome)
+    ranges = [label for (first, last), label in periods.items() if first != last]
+    years = [first for first, last in periods if first == last]
     return f"{', '.join(ranges)}, or one year from {years[0]} to {years[-1]}"
 
 

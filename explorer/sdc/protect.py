@@ -103,10 +103,12 @@ def protect(raw: RawTable, policy: Policy, *, ptable: PTable | None = None) -> P
         if strata_events is not None:
             strata_events = _perturb_strata(raw, table, coverage, strata_events)
         if hidden.any() and audit is None:
-            audit_factory = _noise_audit_factory(true_values, shown.copy(), hidden, structural,
-                                                 structure, table.max_noise,
-                                                 np.where(hidden, lower, 0.0),
-                                                 np.where(sensitive | below, upper, 0.0))
+            # computed when first asked for (reviews and publishing ask; Explore and the CLI's
+            # table do not, so they do not pay for the LPs)
+            audit_factory = functools.partial(noise_bound_audit, true_values, shown.copy(), hidden,
+                                              structural, structure, table.max_noise,
+                                              np.where(hidden, lower, 0.0),
+                                              np.where(sensitive | below, upper, 0.0))
     elif policy.perturbation == "rounding":
         shown[shown_mask] = round_to_base(shown[shown_mask], policy.rounding_base)
         status[shown_mask] = CellStatus.ROUNDED.value
@@ -173,12 +175,6 @@ def _perturb_strata(raw: RawTable, table: PTable, coverage: np.ndarray,
     keys = cell_keys(coverage @ raw.strata_record_key_sums, table.modulus)
     flat = perturb_counts(strata_events.ravel(), keys.ravel(), table)
     return flat.reshape(strata_events.shape).astype(float)
-
-
-def _noise_audit_factory(*arguments):
-    """The noise-bound audit of a perturbed table, computed when first asked for (review pages
-    and publishing ask; Explore and the CLI's table do not, so they do not pay for the LPs)."""
-    return lambda: noise_bound_audit(*arguments)
 
 
 def policy_ptable(policy: Policy) -> PTable:
