@@ -1,6 +1,6 @@
 -- linkage_rates: everyone enumerated, and those linked into the followed-up cohort, by one
--- person-level dimension (for the data catalog page). A person without a linkage row counts
--- as not linked.
+-- person-level dimension (for the data catalog page). A person whose linked flag is empty
+-- counts as not linked.
 --
 -- Bound values:  none
 -- Placeholders (catalog identifiers only, filled by explorer.db.runner):
@@ -9,13 +9,12 @@
 --                        people of each group for the cell key method
 SELECT
     {dimension_column},
-    COUNT(*) AS persons,
-    COUNT(*) FILTER (WHERE {cohort_filter_column}) AS linked,
-    CAST(COALESCE(SUM({record_key_column}) FILTER (WHERE {cohort_filter_column}), 0) AS BIGINT)
+    count(*) AS persons,
+    count(*) FILTER (WHERE {cohort_filter_column}) AS linked,
+    CAST(coalesce(sum({record_key_column}) FILTER (WHERE {cohort_filter_column}), 0) AS BIGINT)
         AS linked_record_key_sum,
-    CAST(COALESCE(SUM({record_key_column}) FILTER (WHERE {cohort_filter_column} IS NOT TRUE), 0)
+    CAST(coalesce(sum({record_key_column}) FILTER (WHERE {cohort_filter_column} IS NOT TRUE), 0)
         AS BIGINT) AS not_linked_record_key_sum
 FROM {persons_table}
-LEFT JOIN {linkage_table} ON {linkage_join_key} = {persons_join_key}
 GROUP BY ALL
 ORDER BY ALL

@@ -28,28 +28,34 @@ _TINY_PERSONS = {
     11: (1, 1, 1, 2, 3, 7, 1, True),
     12: (2, 1, 1, 2, 3, 7, 1, False),
 }
-# person_id: [(year, age_group, person_years, cause_group or None)]; causes 1 suicide,
-# 2 COVID-19, 3 circulatory, 4 cancer. Person-years are exact binary fractions.
-_TINY_SEGMENTS = {
-    1: [(2011, 9, 0.75, None), (2015, 9, 1.0, None), (2020, 10, 1.0, None)],
-    2: [(2011, 12, 0.75, None), (2015, 13, 1.0, None), (2020, 14, 0.5, 3)],
-    3: [(2011, 5, 0.75, None), (2015, 6, 0.5, 1)],
-    4: [(2011, 7, 0.75, None), (2015, 8, 1.0, None), (2020, 9, 1.0, None)],
-    5: [(2011, 15, 0.75, None), (2015, 16, 1.0, None), (2020, 17, 0.25, 2)],
-    6: [(2011, 3, 0.75, None), (2015, 4, 1.0, None), (2020, 5, 1.0, None)],
-    7: [(2011, 6, 0.75, None), (2015, 7, 1.0, None), (2020, 8, 0.25, 1)],
-    8: [(2011, 9, 0.75, None), (2015, 10, 1.0, None), (2020, 11, 1.0, None)],
-    9: [(2011, 18, 0.5, 4)],
-    10: [(2011, 11, 0.75, None), (2015, 12, 1.0, None), (2020, 13, 1.0, None)],
-    11: [(2011, 9, 0.75, None), (2015, 10, 1.0, None), (2021, 11, 1.0, None)],
-    12: [(2011, 9, 0.75, None), (2015, 10, 1.0, None)],  # not linked: must never count
+# person_id: (birth date, day of death or None, cause group); causes 1 suicide, 2 COVID-19,
+# 3 circulatory, 4 cancer, 5 other. Edge cases: person 8 born on 29 February, person 10's
+# birthday is census day, person 9 reaches 90 (the open top band) before dying, person 11 dies
+# on the last day of follow-up, person 5 turns 70 the day after census day.
+_TINY_LIVES = {
+    1: (datetime.date(1970, 1, 1), None, None),
+    2: (datetime.date(1955, 6, 15), datetime.date(2020, 7, 1), 3),
+    3: (datetime.date(1990, 2, 10), datetime.date(2015, 8, 20), 1),
+    4: (datetime.date(1980, 5, 5), None, None),
+    5: (datetime.date(1941, 3, 28), datetime.date(2020, 11, 11), 2),
+    6: (datetime.date(2000, 12, 31), None, None),
+    7: (datetime.date(1985, 9, 9), datetime.date(2020, 3, 15), 1),
+    8: (datetime.date(1972, 2, 29), None, None),
+    9: (datetime.date(1925, 7, 7), datetime.date(2016, 1, 10), 4),
+    10: (datetime.date(1966, 3, 27), None, None),
+    11: (datetime.date(1968, 12, 31), datetime.date(2021, 12, 31), 5),
+    12: (datetime.date(1970, 1, 12), None, None),
 }
+_CENSUS_DAY, _FOLLOW_UP_END = datetime.date(2011, 3, 27), datetime.date(2021, 12, 31)
 _CAUSE_FLAGS = {1: "died_suicide", 2: "died_covid19", 3: "died_circulatory", 4: "died_cancer"}
+_TINY_REFERENCE = Path(__file__).resolve().parent / "reference" / "lexis_split.sql"
 
 
 @dataclass(frozen=True)
 class TinyDatabase:
-    """The tiny database file and the rows in it, for computing expected results."""
+    """The tiny database file and the rows in it, for computing expected results.
+    ``person_time`` is the exact Lexis split of its followed persons by calendar year and
+    attained age group (tests/reference/lexis_split.sql), with each person's attributes."""
 
     path: Path
     persons: pd.DataFrame
@@ -57,34 +63,35 @@ class TinyDatabase:
     person_time: pd.DataFrame
 
 
-def _tiny_tables() -> dict[str, pd.DataFrame]:
-    persons, linkage, deaths, person_time = [], [], [], []
+def _age(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _tiny_person_rows() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """persons rows before the exposure index (with cause_group), linkage and deaths."""
+    persons, linkage, deaths = [], [], []
     for pid, (sex, eth, eth_det, religion, disability, region, depq, linked) in _TINY_PERSONS.items():
-        persons.append({
-            "person_id": pid, "sex": sex, "birth_date": datetime.date(1970, 1, pid),
-            "age_at_census": 41, "age_group_census": 9, "ethnicity": eth,
-            "ethnicity_detailed": eth_det, "religion": religion, "disability": disability,
-            "partnership": 2, "nssec": 3, "qualification": 1, "economic_activity": 1,
-            "tenure": 1, "region": region, "deprivation_quintile": depq, "armed_forces": 2,
-            "record_key": pid * 17 % 256})
+        birth, death, cause = _TINY_LIVES[pid]
+        age = _age(birth, _CENSUS_DAY)
+        row = {"person_id": pid, "sex": sex, "birth_date": birth, "age_at_census": age,
+               "age_group_census": min(age // 5 + 1, 19), "ethnicity": eth,
+               "ethnicity_detailed": eth_det, "religion": religion, "disability": disability,
+               "partnership": 2, "nssec": 3, "qualification": 1, "economic_activity": 1,
+               "tenure": 1, "region": region, "deprivation_quintile": depq, "armed_forces": 2,
+               "record_key": pid * 17 % 256, "linked": linked,
+               "entry_date": _CENSUS_DAY if linked else None,
+               "exit_date": (death or _FOLLOW_UP_END) if linked else None,
+               "died": int(death is not None) if linked else None,
+               "cause_group": cause or 0}
+        row.update({flag: (int(cause == c) if linked else None) for c, flag in _CAUSE_FLAGS.items()})
+        persons.append(row)
         linkage.append({"person_id": pid, "match_status": 1 if linked else 3,
-                        "match_probability": 0.99 if linked else 0.2, "linked": linked})
-        for year, age_group, years, cause in _TINY_SEGMENTS[pid]:
-            row = {"person_id": pid, "year": year, "age_group": age_group,
-                   "person_years": years, "died": int(cause is not None)}
-            row.update({flag: int(cause == c) for c, flag in _CAUSE_FLAGS.items()})
-            # cohort.person_columns_in_person_time: the person's attributes on each segment
-            row.update({column: value for column, value in persons[-1].items()
-                        if column not in ("person_id", "birth_date", "age_at_census",
-                                          "age_group_census")}, linked=linked)
-            person_time.append(row)
-            if cause is not None:
-                deaths.append({"person_id": pid, "date_of_death": datetime.date(year, 6, 1),
-                               "age_at_death": 50, "underlying_cause": "X70",
-                               "cause_group": cause})
-    return {name: pd.DataFrame(rows) for name, rows in
-            [("persons", persons), ("linkage", linkage), ("deaths", deaths),
-             ("person_time", person_time)]}
+                        "match_probability": 0.99 if linked else 0.2})
+        if death is not None:
+            deaths.append({"person_id": pid, "date_of_death": death,
+                           "age_at_death": _age(birth, death), "underlying_cause": "X70",
+                           "cause_group": cause})
+    return pd.DataFrame(persons), pd.DataFrame(linkage), pd.DataFrame(deaths)
 
 
 @pytest.fixture(scope="session")
@@ -95,16 +102,26 @@ def census_catalog() -> Catalog:
 
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory: pytest.TempPathFactory, census_catalog: Catalog) -> TinyDatabase:
-    """A 12-person census_mortality database with the catalog's exact column types."""
+    """A 12-person census_mortality database with the catalog's exact column types, written by
+    the person-level model's own build steps (explorer.synth.exposure_index)."""
+    from explorer.synth import exposure_index
+
     path = tmp_path_factory.mktemp("tiny") / "census_mortality.duckdb"
-    frames = _tiny_tables()
+    person_rows, linkage, deaths = _tiny_person_rows()
     with duckdb.connect(str(path)) as connection:
         for name, table in census_catalog.tables.items():
             columns = ", ".join(f'"{c.name}" {c.type}' for c in table.columns.values())
             connection.execute(f'CREATE TABLE "{name}" ({columns})')
-            frame = frames[name][list(table.columns)]  # noqa: F841 - read by DuckDB below
-            connection.execute(f'INSERT INTO "{name}" SELECT * FROM frame')
-    return TinyDatabase(path, frames["persons"], frames["linkage"], frames["person_time"])
+        for name, frame in (("linkage", linkage), ("deaths", deaths)):  # noqa: B007 - read by DuckDB
+            connection.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM frame')
+        exposure_index.create_work_tables(connection, _CENSUS_DAY, _FOLLOW_UP_END)
+        connection.execute("CREATE TEMP TABLE person_rows AS SELECT * FROM person_rows")
+        exposure_index.add_person_rows(connection, _CENSUS_DAY, _FOLLOW_UP_END)
+        exposure_index.finish(connection, _CENSUS_DAY, _FOLLOW_UP_END)
+        connection.execute(_TINY_REFERENCE.read_text(encoding="utf-8"))
+        person_time = connection.execute("SELECT * FROM person_time ORDER BY ALL").df()
+        persons = connection.execute("SELECT * FROM persons ORDER BY person_id").df()
+    return TinyDatabase(path, persons, linkage, person_time)
 
 
 @pytest.fixture(scope="session")

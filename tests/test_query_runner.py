@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-
+import datetime
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,6 +22,8 @@ from explorer.errors import DatabaseMissingError, QueryError
 
 pytestmark = pytest.mark.sql
 
+CENSUS = datetime.date(2011, 3, 27)
+
 INJECTION = "x'; DROP TABLE persons; --"
 EVENT_FLAGS = {"all_cause": "died", "suicide": "died_suicide", "covid19": "died_covid19",
                "circulatory": "died_circulatory", "cancer": "died_cancer"}
@@ -39,54 +40,26 @@ def runner(database: Database, census_catalog: Catalog) -> QueryRunner:
     return QueryRunner(database, census_catalog)
 
 
-def _joining(catalog: Catalog) -> Catalog:
-    """The catalog as if person_time did not repeat the person columns: breakdowns join."""
-    return dataclasses.replace(catalog, cohort=dataclasses.replace(
-        catalog.cohort, person_columns_in_person_time=False))
+DAYS = 365.25
 
 
-@pytest.fixture(scope="module")
-def join_runner(database: Database, census_catalog: Catalog) -> QueryRunner:
-    return QueryRunner(database, _joining(census_catalog))
-
-
-def test_the_catalog_reads_breakdowns_from_person_time_alone(runner, join_runner) -> None:
-    assert runner.plan_breakdown("suicide", ["sex"]).query == "breakdown_events_one_table"
-    assert join_runner.plan_breakdown("suicide", ["sex"]).query == "breakdown_events"
+def test_breakdown_is_one_query_over_persons_and_the_exposure_terms(runner) -> None:
     sql = runner.render(runner.plan_breakdown("suicide", ["sex", "region"],
                                               filters={"religion": ["christian"]}))
-    assert "JOIN" not in sql and '"persons"' not in sql
-
-
-@pytest.mark.parametrize("request_", [
-    {"outcome": "suicide", "by": ["sex"]},
-    {"outcome": "all_cause", "by": ["ethnicity_detailed", "region"], "filters": {"sex": ["female"]}},
-    {"outcome": "covid19", "by": ["religion"], "period": (2020, 2021), "by_year": True},
-    {"outcome": "cancer", "by": [], "filters": {"disability": [1, 2], "region": ["london", "wales"]}},
-])
-def test_one_table_and_joined_breakdowns_agree_on_the_default_database(
-        default_database, census_catalog, request_) -> None:
-    """The same numbers from person_time's copies as from joining persons and linkage."""
-    with open_database(default_database) as database:
-        one = QueryRunner(database, census_catalog).breakdown(**request_)
-        joined = QueryRunner(database, _joining(census_catalog)).breakdown(**request_)
-    assert len(one) > 0
-    pd.testing.assert_frame_equal(one, joined)
+    assert '"person_time"' not in sql and "JOIN \"exposure_terms\"" in sql
+    assert sql.count('FROM "persons"') == 3  # survivors, deaths, events
 
 
 def _expected_breakdown(tiny_db, outcome: str, by: list[str], period=(2011, 2021),
                         filters: dict[str, list[int]] | None = None) -> pd.DataFrame:
-    """The same breakdown computed in pandas from the fixture's rows (codes only)."""
-    copies = [c for c in tiny_db.person_time if c in {*tiny_db.persons, *tiny_db.linkage}
-              and c != "person_id"]  # computed by joining, not from person_time's copies
-    rows = (tiny_db.person_time.drop(columns=copies)
-            .merge(tiny_db.persons, on="person_id")
-            .merge(tiny_db.linkage, on="person_id"))
-    rows = rows[rows["linked"] & rows["year"].between(*period)]
+    """The same breakdown computed in pandas from the exact Lexis split of the fixture's
+    persons (tests/reference/lexis_split.sql; codes only)."""
+    rows = tiny_db.person_time
+    rows = rows[rows["year"].between(*period)]
     for column, codes in (filters or {}).items():
         rows = rows[rows[column].isin(codes)]
     keys = [code for code in by if code != "age_group"] + ["age_group"]
-    rows = rows.assign(event_key=rows[EVENT_FLAGS[outcome]] * rows["record_key"])
+    rows = rows.assign(event_key=rows[EVENT_FLAGS[outcome]].astype("int64") * rows["record_key"])
     result = (rows.groupby(keys, as_index=False)
               .agg(events=(EVENT_FLAGS[outcome], "sum"), person_years=("person_years", "sum"),
                    record_key_sum=("event_key", "sum")))
@@ -95,7 +68,7 @@ def _expected_breakdown(tiny_db, outcome: str, by: list[str], period=(2011, 2021
 
 def _assert_same(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(actual.reset_index(drop=True), expected.reset_index(drop=True),
-                                  check_dtype=False)
+                                  check_dtype=False, rtol=1e-12)
 
 
 # --- exact sums --------------------------------------------------------------------------
@@ -104,17 +77,26 @@ def test_breakdown_by_sex_exact_sums(runner: QueryRunner) -> None:
     frame = runner.breakdown("suicide", ["sex"])
     assert list(frame.columns) == ["sex", "age_group", "events", "person_years", "record_key_sum"]
     totals = frame.groupby("sex")[["events", "person_years"]].sum()
-    assert totals.loc[1, "events"] == 2 and totals.loc[1, "person_years"] == 11.25
-    assert totals.loc[2, "events"] == 0 and totals.loc[2, "person_years"] == 13.25
+    # Men: persons 1, 5, 9 and 11 (followed days by hand below), 3 and 7 (suicides).
+    men_days = 3933 + (datetime.date(2020, 11, 12) - CENSUS).days \
+        + (datetime.date(2016, 1, 11) - CENSUS).days + 3933 \
+        + (datetime.date(2015, 8, 21) - CENSUS).days + (datetime.date(2020, 3, 16) - CENSUS).days
+    assert totals.loc[1, "events"] == 2 and totals.loc[1, "person_years"] == pytest.approx(men_days / DAYS, rel=1e-12)
+    assert totals.loc[2, "events"] == 0
     assert frame["sex"].dtype == "int64"
 
 
-def test_breakdown_without_dimensions_is_by_age_group(runner: QueryRunner) -> None:
+def test_breakdown_without_dimensions_is_by_age_group(runner: QueryRunner, tiny_db) -> None:
     frame = runner.breakdown("all_cause", [])
     assert list(frame.columns) == ["age_group", "events", "person_years", "record_key_sum"]
-    assert frame["events"].sum() == 5
-    assert frame["person_years"].sum() == 24.5  # the unlinked person's 1.75 years excluded
-    assert frame.set_index("age_group").loc[9, "person_years"] == 0.75 + 1.0 + 1.0 + 0.75 + 0.75
+    assert frame["events"].sum() == 6
+    followed = tiny_db.persons.loc[tiny_db.persons["linked"], "days_followed"].sum()
+    assert frame["person_years"].sum() == pytest.approx(followed / DAYS, rel=1e-12)  # person 12 excluded
+    # Person 9 reached 90 on 7 July 2015 and died in the open top band on 10 January 2016.
+    top = frame.set_index("age_group").loc[19]
+    assert top["events"] == 1
+    assert top["person_years"] == pytest.approx(
+        (datetime.date(2016, 1, 11) - datetime.date(2015, 7, 7)).days / DAYS, rel=1e-12)
 
 
 def test_breakdown_by_age_group_is_not_duplicated(runner: QueryRunner, tiny_db) -> None:
@@ -169,8 +151,15 @@ def test_tiny_database_matches_the_catalog(runner: QueryRunner) -> None:
 def test_breakdown_by_three_dimensions_exact(runner: QueryRunner) -> None:
     frame = runner.breakdown("all_cause", ["sex", "region", "disability"])
     cell = frame[(frame["sex"] == 2) & (frame["region"] == 7) & (frame["disability"] == 1)]
-    assert cell["events"].sum() == 1  # person 2: circulatory death in 2020
-    assert cell["person_years"].sum() == 2.25
+    assert cell["events"].sum() == 1  # person 2: circulatory death on 1 July 2020
+    assert cell["person_years"].sum() == pytest.approx(
+        (datetime.date(2020, 7, 2) - CENSUS).days / DAYS, rel=1e-12)
+    # Person 2 turned 60 (band 13) on 15 June 2015 and 65 (band 14) on 15 June 2020.
+    by_band = cell.groupby("age_group")["person_years"].sum() * DAYS
+    assert by_band.round(9).to_dict() == {
+        12: (datetime.date(2015, 6, 15) - CENSUS).days,
+        13: (datetime.date(2020, 6, 15) - datetime.date(2015, 6, 15)).days,
+        14: (datetime.date(2020, 7, 2) - datetime.date(2020, 6, 15)).days}
 
 
 def test_breakdown_with_filters_and_period(runner: QueryRunner, tiny_db) -> None:
@@ -181,14 +170,15 @@ def test_breakdown_with_filters_and_period(runner: QueryRunner, tiny_db) -> None
                                    filters={"region": [7, 1], "ethnicity": [1, 2, 3]})
     _assert_same(frame, expected)
     assert frame["events"].sum() == 2
-    assert frame["person_years"].sum() == 10.25
 
 
 def test_filter_on_age_group_and_single_year(runner: QueryRunner) -> None:
-    frame = runner.breakdown("covid19", ["sex"], filters={"age_group": ["age_80_84"]},
+    # Person 5 (born 28 March 1941) died of COVID-19 on 11 November 2020, aged 79.
+    frame = runner.breakdown("covid19", ["sex"], filters={"age_group": ["age_75_79"]},
                              period=(2020, 2020))
     assert frame.to_dict("records") == [
-        {"sex": 1, "age_group": 17, "events": 1, "person_years": 0.25,
+        {"sex": 1, "age_group": 16, "events": 1,
+         "person_years": pytest.approx((datetime.date(2020, 11, 12) - datetime.date(2020, 1, 1)).days / DAYS),
          "record_key_sum": 5 * 17 % 256}]
 
 
@@ -202,11 +192,11 @@ def test_persons_breakdown(runner: QueryRunner) -> None:
     assert later["persons"].sum() == 6
     assert later["deaths"].sum() == 1  # only person 7 (2020); person 3 died in 2015
     total = runner.persons_breakdown("all_cause", [])
-    assert total[["persons", "deaths"]].to_dict("records") == [{"persons": 11, "deaths": 5}]
+    assert total[["persons", "deaths"]].to_dict("records") == [{"persons": 11, "deaths": 6}]
 
 
-def test_persons_breakdown_rejects_person_time_dimension(runner: QueryRunner) -> None:
-    with pytest.raises(QueryError, match="dimension 'age_group' is stored in table 'person_time'"):
+def test_persons_breakdown_rejects_the_attained_age_dimension(runner: QueryRunner) -> None:
+    with pytest.raises(QueryError, match="dimension 'age_group' is stored in table 'exposure_terms'"):
         runner.persons_breakdown("suicide", ["age_group"])
 
 
@@ -239,7 +229,7 @@ def test_linkage_rates(runner: QueryRunner) -> None:
     (lambda r: r.breakdown("suicide", ["sex"], period=(2015, 2022)), "outside the follow-up"),
     (lambda r: r.breakdown("suicide", ["sex"], period=(2019, 2015)), "reversed"),
     (lambda r: r.breakdown("suicide", ["sex"], period=("2011", 2015)), "two calendar years"),
-    (lambda r: r.linkage_rates("age_group"), "stored in table 'person_time'"),
+    (lambda r: r.linkage_rates("age_group"), "stored in table 'exposure_terms'"),
 ])
 def test_invalid_requests_are_rejected(runner: QueryRunner, call, message: str) -> None:
     with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -258,12 +248,10 @@ def test_injection_value_is_an_unknown_category(runner: QueryRunner, database: D
     assert _persons_count(database) == 12
 
 
-@pytest.mark.parametrize("query", ["breakdown_events", "breakdown_events_one_table",
-                                   "breakdown_persons"])
-def test_injection_value_bound_directly_is_only_data(runner: QueryRunner, join_runner: QueryRunner,
+@pytest.mark.parametrize("query", ["breakdown_events", "breakdown_persons"])
+def test_injection_value_bound_directly_is_only_data(runner: QueryRunner,
                                                      database: Database, query: str) -> None:
-    planner = {"breakdown_events": join_runner.plan_breakdown,
-               "breakdown_events_one_table": runner.plan_breakdown,
+    planner = {"breakdown_events": runner.plan_breakdown,
                "breakdown_persons": runner.plan_persons_breakdown}[query]
     plan = planner("suicide", ["sex"], filters={"sex": ["male"]})
     assert plan.query == query

@@ -11,7 +11,7 @@ import re
 
 from explorer.catalog.loader import format_key_path, load_catalog_file
 from explorer.catalog.model import (
-    BuildDefaults, Catalog, Category, Cohort, Column, Dimension, FollowUp, Hierarchy,
+    BuildDefaults, Catalog, Category, Cohort, Column, Dimension, ExposureIndex, FollowUp, Hierarchy,
     HierarchyGroup, Linkage, LinkageQuality, Outcome, PublicView, StandardPopulation,
     StructuralZero, Table,
 )
@@ -21,7 +21,7 @@ from explorer.paths import catalog_dir
 
 __all__ = [
     "CATALOG_SCHEMA", "IDENTIFIER_PATTERN", "BuildDefaults", "Catalog", "Category", "Cohort",
-    "Column", "Dimension", "FollowUp", "Hierarchy", "HierarchyGroup", "Linkage",
+    "Column", "Dimension", "ExposureIndex", "FollowUp", "Hierarchy", "HierarchyGroup", "Linkage",
     "LinkageQuality", "Outcome", "PublicView", "StandardPopulation", "StructuralZero", "Table",
     "available_datasets", "format_key_path", "load_catalog", "load_catalog_file",
 ]

@@ -22,7 +22,7 @@ import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
 from explorer.catalog.model import (
-    BuildDefaults, Catalog, Category, Cohort, Column, Dimension, FollowUp, Hierarchy,
+    BuildDefaults, Catalog, Category, Cohort, Column, Dimension, ExposureIndex, FollowUp, Hierarchy,
     HierarchyGroup, Linkage, LinkageQuality, Outcome, StandardPopulation, StructuralZero, Table,
 )
 from explorer.catalog.public_views import PublicViewProblem, build_public_views
@@ -187,38 +187,36 @@ def _require_column(tables: dict[str, Table], table: str, column: str,
 
 
 def _build_cohort(raw: dict[str, Any], tables: dict[str, Table]) -> Cohort:
-    cohort = Cohort(**raw)
-    for role in ("persons_table", "person_time_table", "linkage_table"):
-        table = getattr(cohort, role)
-        _require_column(tables, table, cohort.join_key, ["cohort", role], ["cohort", "join_key"])
-    _require_column(tables, cohort.linkage_table, cohort.cohort_filter_column,
-                    ["cohort", "linkage_table"], ["cohort", "cohort_filter_column"])
-    _require_column(tables, cohort.person_time_table, cohort.year_column,
-                    ["cohort", "person_time_table"], ["cohort", "year_column"])
-    _require_column(tables, cohort.persons_table, cohort.record_key_column,
-                    ["cohort", "persons_table"], ["cohort", "record_key_column"])
+    exposure = ExposureIndex(**raw["exposure"])
+    cohort = Cohort(**{**raw, "exposure": exposure})
+    persons, terms = cohort.persons_table, exposure.terms_table
+    for key in ("join_key", "cohort_filter_column", "record_key_column", "exit_year_column",
+                "exit_age_group_column"):
+        _require_column(tables, persons, getattr(cohort, key), ["cohort", "persons_table"],
+                        ["cohort", key])
+    for key in ("survivor_class_column", "death_class_column", "next_band_column",
+                "followed_column"):
+        _require_column(tables, persons, getattr(exposure, key), ["cohort", "persons_table"],
+                        ["cohort", "exposure", key])
+    for key in ("class_column", "year_column", "age_group_column", "constant_column",
+                "next_band_coefficient_column", "followed_coefficient_column"):
+        _require_column(tables, terms, getattr(exposure, key), ["cohort", "exposure", "terms_table"],
+                        ["cohort", "exposure", key])
     return cohort
 
 
-def _check_person_columns_in_person_time(cohort: Cohort, tables: dict[str, Table],
-                                         dimensions: dict[str, Dimension]) -> None:
-    """With ``person_columns_in_person_time``, the person-time table must repeat every
-    persons-table dimension column, the record key and the cohort filter column, same types."""
-    if not cohort.person_columns_in_person_time:
-        return
-    wanted = [(cohort.persons_table, d.column) for d in dimensions.values()
-              if d.table == cohort.persons_table]
-    wanted += [(cohort.persons_table, cohort.record_key_column),
-               (cohort.linkage_table, cohort.cohort_filter_column)]
-    person_time = tables[cohort.person_time_table]
-    for table, column in dict.fromkeys(wanted):
-        source_type = tables[table].columns[column].type
-        copy = person_time.columns.get(column)
-        if copy is None or copy.type != source_type:
-            found = "missing" if copy is None else f"type {copy.type}"
-            raise _Problem(["cohort", "person_columns_in_person_time"],
-                           f"table {person_time.name!r} must repeat column {column!r} of table "
-                           f"{table!r} as {source_type} ({found})")
+def _check_dimension_tables(cohort: Cohort, dimensions: dict[str, Dimension]) -> None:
+    """Breakdown dimensions are person-level (persons table), except the attained age band,
+    which is the exposure terms' age band (person-years) and the persons' exit band (events)."""
+    exposure = cohort.exposure
+    for code, dimension in dimensions.items():
+        if dimension.table == cohort.persons_table:
+            continue
+        if (dimension.table, dimension.column) != (exposure.terms_table, exposure.age_group_column):
+            raise _Problem(["dimensions", code, "table"],
+                           f"dimension {code!r} must be a column of table {cohort.persons_table!r} "
+                           f"or the attained age band {exposure.terms_table}."
+                           f"{exposure.age_group_column}")
 
 
 def _build_categories(code: str, raw: list[dict[str, Any]]) -> tuple[Category, ...]:
@@ -312,9 +310,8 @@ def _build_dimension(code: str, raw: dict[str, Any], tables: dict[str, Table],
 def _build_outcome(code: str, raw: dict[str, Any], tables: dict[str, Table],
                    cohort: Cohort, follow_up: FollowUp) -> Outcome:
     path: list[str | int] = ["outcomes", code]
-    for key in ("event_column", "denominator"):
-        _require_column(tables, cohort.person_time_table, raw[key],
-                        ["cohort", "person_time_table"], path + [key])
+    _require_column(tables, cohort.persons_table, raw["event_column"],
+                    ["cohort", "persons_table"], path + ["event_column"])
     if not follow_up.first_year <= raw["first_year"] <= follow_up.last_year:
         raise _Problem(path + ["first_year"], f"{raw['first_year']} is outside the follow-up years "
                                               f"{follow_up.first_year} to {follow_up.last_year}")
@@ -374,7 +371,7 @@ def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:
     raw_dimensions = document["dimensions"]
     dimensions = {code: _build_dimension(code, raw, tables, raw_dimensions)
                   for code, raw in raw_dimensions.items()}
-    _check_person_columns_in_person_time(cohort, tables, dimensions)
+    _check_dimension_tables(cohort, dimensions)
     outcomes = {code: _build_outcome(code, raw, tables, cohort, follow_up)
                 for code, raw in document["outcomes"].items()}
     zeros = []

@@ -178,7 +178,8 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A numerator (events flagged in ``event_column``) over a denominator column."""
+    """A numerator (persons flagged in ``event_column``) over a denominator (``person_years``:
+    person-years at risk, computed from the exposure index)."""
 
     code: str
     label: str
@@ -303,20 +304,46 @@ class Linkage:
 
 
 @dataclass(frozen=True)
+class ExposureIndex:
+    """Where the person-level model keeps what person-years are computed from
+    (docs/data-model.md): per person, two day counts and an exposure class (survivors' and
+    deaths' classes in separate columns); per class, year and age band, the terms table's
+    coefficients. Person-days of a group of persons in (year, band) =
+    constant x persons + next_band x sum(next_band_column) + followed x sum(followed_column)."""
+
+    terms_table: str
+    class_column: str
+    year_column: str
+    age_group_column: str
+    constant_column: str
+    next_band_coefficient_column: str
+    followed_coefficient_column: str
+    survivor_class_column: str
+    death_class_column: str
+    next_band_column: str
+    followed_column: str
+
+
+@dataclass(frozen=True)
 class Cohort:
-    """Which tables hold the analysis cohort and how they join."""
+    """Which table holds the analysis cohort (one row per person) and how person-years and
+    events are found in it."""
 
     persons_table: str
-    person_time_table: str
-    linkage_table: str
     join_key: str
     cohort_filter_column: str
-    year_column: str
     record_key_column: str
-    person_columns_in_person_time: bool = False
-    """True when the person-time table repeats, for its person, every persons-table dimension
-    column, the record key and the cohort filter column (same names and types), so a breakdown
-    reads one table without joins (DESIGN.md, Scale)."""
+    exit_year_column: str
+    """Calendar year of the person's last day followed: where a death falls in time."""
+    exit_age_group_column: str
+    """Attained age band on the person's last day followed: where a death falls in age."""
+    exposure: ExposureIndex
+
+    @property
+    def year_column(self) -> str:
+        """The calendar-year column of person-years (the exposure terms' year): the period
+        filter and the trend's pseudo-dimension."""
+        return self.exposure.year_column
 
 
 @dataclass(frozen=True)
@@ -419,7 +446,7 @@ class Catalog:
                 "linkage": self.linkage.to_dict(),
             },
             "tables": {name: table.to_dict() for name, table in self.tables.items()},
-            "cohort": vars(self.cohort).copy(),
+            "cohort": {**vars(self.cohort), "exposure": vars(self.cohort.exposure).copy()},
             "dimensions": {code: dim.to_dict() for code, dim in self.dimensions.items()},
             "outcomes": {code: outcome.to_dict() for code, outcome in self.outcomes.items()},
             "standard_population": self.standard_population.to_dict(),

@@ -112,7 +112,7 @@ _OUTCOME = _record(
         "definition": _TEXT,
         "icd10": _TEXT,
         "event_column": _IDENTIFIER,
-        "denominator": _IDENTIFIER,
+        "denominator": {"enum": ["person_years"]},
         "unit": _TEXT,
         "multiplier": {"type": "integer", "minimum": 1},
         "min_age": {"type": "integer", "minimum": 0, "maximum": 130},
@@ -159,19 +159,32 @@ _DATASET = _record(
     }
 )
 
+_EXPOSURE_INDEX = _record(
+    {
+        "terms_table": _IDENTIFIER,
+        "class_column": _IDENTIFIER,
+        "year_column": _IDENTIFIER,
+        "age_group_column": _IDENTIFIER,
+        "constant_column": _IDENTIFIER,
+        "next_band_coefficient_column": _IDENTIFIER,
+        "followed_coefficient_column": _IDENTIFIER,
+        "survivor_class_column": _IDENTIFIER,
+        "death_class_column": _IDENTIFIER,
+        "next_band_column": _IDENTIFIER,
+        "followed_column": _IDENTIFIER,
+    }
+)
+
 _COHORT = _record(
     {
         "persons_table": _IDENTIFIER,
-        "person_time_table": _IDENTIFIER,
-        "linkage_table": _IDENTIFIER,
         "join_key": _IDENTIFIER,
         "cohort_filter_column": _IDENTIFIER,
-        "year_column": _IDENTIFIER,
         "record_key_column": _IDENTIFIER,
-        "person_columns_in_person_time": {"type": "boolean"},
-    },
-    required=["persons_table", "person_time_table", "linkage_table", "join_key",
-              "cohort_filter_column", "year_column", "record_key_column"],
+        "exit_year_column": _IDENTIFIER,
+        "exit_age_group_column": _IDENTIFIER,
+        "exposure": _EXPOSURE_INDEX,
+    }
 )
 
 _STANDARD_POPULATION = _record(

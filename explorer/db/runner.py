@@ -29,7 +29,6 @@ MAX_BREAKDOWN_DIMENSIONS = 3
 
 QUERY_PARAMETERS: dict[str, frozenset[str]] = {
     "breakdown_events": frozenset({"year_from", "year_to"}),
-    "breakdown_events_one_table": frozenset({"year_from", "year_to"}),
     "breakdown_persons": frozenset({"year_from", "year_to"}),
     "linkage_rates": frozenset(),
     "schema_columns": frozenset(),
@@ -89,7 +88,7 @@ class QueryRunner:
     def schema_mismatches(self) -> list[str]:
         """Differences between the database's tables and the catalog's (empty when they agree).
 
-        Each entry is one readable line, e.g. ``person_time.died_suicide: missing``. Useful
+        Each entry is one readable line, e.g. ``persons.died_suicide: missing``. Useful
         after a build, and at app start to tell a stale database from a broken query.
         """
         rows = self.database.cursor().execute(load_query("schema_columns")).fetchall()
@@ -106,38 +105,48 @@ class QueryRunner:
 
     # --- planning: validation, then fragments and parameters --------------------------
 
-    def plan_breakdown(self, outcome: str, by: Sequence[str] = (),
-                       filters: Filters | None = None,
+    def plan_breakdown(self, outcome: str, by: Sequence[str] = (), filters: Filters | None = None,
                        period: tuple[int, int] | None = None, by_year: bool = False) -> QueryPlan:
         """Validate a breakdown request and return the plan :meth:`breakdown` runs."""
         chosen_outcome = self.catalog.outcome(outcome)
-        tables = (self.catalog.cohort.persons_table, self.catalog.cohort.person_time_table)
+        cohort, exposure = self.catalog.cohort, self.catalog.cohort.exposure
+        tables = (cohort.persons_table, exposure.terms_table)
         dimensions = self._breakdown_dimensions(by, tables)
         age = self.catalog.standardisation_dimension
-        if age.table != self.catalog.cohort.person_time_table:
-            raise QueryError(f"standard population dimension {age.code!r} is not in the "
-                             f"person-time table; cannot age-standardise")
+        if (age.table, age.column) != (exposure.terms_table, exposure.age_group_column):
+            raise QueryError(f"standard population dimension {age.code!r} is not the attained age "
+                             f"group of the exposure terms; cannot age-standardise")
         dimensions = [d for d in dimensions if d.code != age.code]
         year_from, year_to = self._period(period)
-        ids, cohort = self._identifiers, self.catalog.cohort
-        # With person columns repeated in person_time, every column is read from that one table.
-        one_table = cohort.person_time_table if cohort.person_columns_in_person_time else None
-        conditions, parameters = self._filters(filters, tables, one_table)
+        person_filters = {code: values for code, values in (filters or {}).items() if code != age.code} \
+            if isinstance(filters, Mapping) else filters
+        conditions, parameters = self._filters(person_filters, (cohort.persons_table,))
+        ids = self._identifiers
+        age_filters = {"terms_age_filter": ids.join([], ""), "exit_age_filter": ids.join([], "")}
+        if isinstance(filters, Mapping) and age.code in filters:
+            name = f"filter_{len(parameters)}"
+            parameters[name] = self._filter_codes(age, filters[age.code])
+            age_filters = {
+                "terms_age_filter": ids.join([ids.any_of(ids.column(exposure.terms_table, age.column),
+                                                         ids.parameter(name))], "", prefix="AND "),
+                "exit_age_filter": ids.join([ids.any_of(ids.column(cohort.persons_table,
+                                                                   cohort.exit_age_group_column),
+                                                        ids.parameter(name))], "", prefix="AND "),
+            }
+        year_alias = ids.bare_column(exposure.terms_table, exposure.year_column)
         fragments = {
             **self._cohort_fragments(),
-            "dimension_columns": self._select_list(dimensions, suffix=",\n    ", table=one_table),
-            "age_group_column": ids.select_as(ids.column(age.table, age.column), ids.alias(age.code)),
-            "year_group_column": ids.join(
-                [ids.column(cohort.person_time_table, cohort.year_column)] if by_year else [], "",
-                suffix=",\n    "),
-            "event_column": ids.column(cohort.person_time_table, chosen_outcome.event_column),
-            "person_years_column": ids.column(cohort.person_time_table, chosen_outcome.denominator),
+            **self._exposure_fragments(),
+            **age_filters,
+            "dimension_columns": self._select_list(dimensions, suffix=",\n    "),
+            "dimension_names": ids.join([ids.alias(d.code) for d in dimensions], "", suffix=", "),
+            "year_alias": year_alias,
+            "age_group_alias": ids.alias(age.code),
+            "year_group_column": ids.join([year_alias] if by_year else [], "", suffix=", "),
+            "event_column": ids.column(cohort.persons_table, chosen_outcome.event_column),
             "filter_conditions": conditions,
         }
-        if one_table:
-            fragments["cohort_filter_column"] = ids.column(one_table, cohort.cohort_filter_column)
-            fragments["record_key_column"] = ids.column(one_table, cohort.record_key_column)
-        return QueryPlan("breakdown_events_one_table" if one_table else "breakdown_events", fragments,
+        return QueryPlan("breakdown_events", fragments,
                          {"year_from": year_from, "year_to": year_to, **parameters},
                          tuple(d.code for d in dimensions)
                          + ((cohort.year_column,) if by_year else ()) + (age.code,))
@@ -147,16 +156,16 @@ class QueryRunner:
                                period: tuple[int, int] | None = None) -> QueryPlan:
         """Validate a persons request and return the plan :meth:`persons_breakdown` runs."""
         chosen_outcome = self.catalog.outcome(outcome)
-        tables = (self.catalog.cohort.persons_table,)
+        cohort = self.catalog.cohort
+        tables = (cohort.persons_table,)
         dimensions = self._breakdown_dimensions(by, tables)
         year_from, year_to = self._period(period)
         conditions, parameters = self._filters(filters, tables)
-        ids, cohort = self._identifiers, self.catalog.cohort
+        ids = self._identifiers
         fragments = {
             **self._cohort_fragments(),
-            "join_key": ids.bare_column(cohort.person_time_table, cohort.join_key),
             "dimension_columns": self._select_list(dimensions, suffix=",\n    "),
-            "event_column": ids.column(cohort.person_time_table, chosen_outcome.event_column),
+            "event_column": ids.column(cohort.persons_table, chosen_outcome.event_column),
             "filter_conditions": conditions,
         }
         return QueryPlan("breakdown_persons", fragments,
@@ -205,10 +214,9 @@ class QueryRunner:
                              f"years {first} to {last}")
         return year_from, year_to
 
-    def _filters(self, filters: Filters | None, tables: tuple[str, ...],
-                 one_table: str | None = None) -> tuple[SqlFragment, dict[str, object]]:
-        """The ``{filter_conditions}`` fragment and its bound category-code lists (columns read
-        from ``one_table`` when given, else from each dimension's own table)."""
+    def _filters(self, filters: Filters | None,
+                 tables: tuple[str, ...]) -> tuple[SqlFragment, dict[str, object]]:
+        """The ``{filter_conditions}`` fragment and its bound category-code lists."""
         if filters is None:
             filters = {}
         if not isinstance(filters, Mapping):
@@ -218,39 +226,56 @@ class QueryRunner:
         parameters: dict[str, object] = {}
         for index, (code, values) in enumerate(filters.items()):
             dimension = self._dimension_in(code, tables)
-            if isinstance(values, (str, numbers.Integral)):
-                values = [values]
-            if not isinstance(values, Sequence) or len(values) == 0:
-                raise QueryError(f"filter on dimension {code!r} needs at least one value, "
-                                 f"got {values!r}")
-            codes = sorted({dimension.resolve(value).code for value in values})
             name = f"filter_{index}"
-            conditions.append(ids.any_of(ids.column(one_table or dimension.table, dimension.column),
+            conditions.append(ids.any_of(ids.column(dimension.table, dimension.column),
                                          ids.parameter(name)))
-            parameters[name] = codes
+            parameters[name] = self._filter_codes(dimension, values)
         return ids.join(conditions, "\n  ", prefix="AND "), parameters
+
+    @staticmethod
+    def _filter_codes(dimension: Dimension, values: object) -> list[int]:
+        if isinstance(values, (str, numbers.Integral)):
+            values = [values]
+        if not isinstance(values, Sequence) or len(values) == 0:
+            raise QueryError(f"filter on dimension {dimension.code!r} needs at least one value, "
+                             f"got {values!r}")
+        return sorted({dimension.resolve(value).code for value in values})
 
     # --- SQL building and running ------------------------------------------------------
 
-    def _select_list(self, dimensions: list[Dimension], suffix: str = "",
-                     table: str | None = None) -> SqlFragment:
+    def _select_list(self, dimensions: list[Dimension], suffix: str = "") -> SqlFragment:
         ids = self._identifiers
-        columns = [ids.select_as(ids.column(table or d.table, d.column), ids.alias(d.code))
+        columns = [ids.select_as(ids.column(d.table, d.column), ids.alias(d.code))
                    for d in dimensions]
         return ids.join(columns, "", suffix=suffix) if suffix else ids.join(columns, ", ")
 
     def _cohort_fragments(self) -> dict[str, SqlFragment]:
         ids, cohort = self._identifiers, self.catalog.cohort
+        persons = cohort.persons_table
         return {
-            "persons_table": ids.table(cohort.persons_table),
-            "person_time_table": ids.table(cohort.person_time_table),
-            "linkage_table": ids.table(cohort.linkage_table),
-            "persons_join_key": ids.column(cohort.persons_table, cohort.join_key),
-            "person_time_join_key": ids.column(cohort.person_time_table, cohort.join_key),
-            "linkage_join_key": ids.column(cohort.linkage_table, cohort.join_key),
-            "cohort_filter_column": ids.column(cohort.linkage_table, cohort.cohort_filter_column),
-            "year_column": ids.column(cohort.person_time_table, cohort.year_column),
-            "record_key_column": ids.column(cohort.persons_table, cohort.record_key_column),
+            "persons_table": ids.table(persons),
+            "cohort_filter_column": ids.column(persons, cohort.cohort_filter_column),
+            "record_key_column": ids.column(persons, cohort.record_key_column),
+            "exit_year_column": ids.column(persons, cohort.exit_year_column),
+            "exit_age_group_column": ids.column(persons, cohort.exit_age_group_column),
+        }
+
+    def _exposure_fragments(self) -> dict[str, SqlFragment]:
+        ids, cohort = self._identifiers, self.catalog.cohort
+        persons, exposure = cohort.persons_table, cohort.exposure
+        terms = exposure.terms_table
+        return {
+            "survivor_class_column": ids.column(persons, exposure.survivor_class_column),
+            "death_class_column": ids.column(persons, exposure.death_class_column),
+            "next_band_column": ids.column(persons, exposure.next_band_column),
+            "followed_column": ids.column(persons, exposure.followed_column),
+            "terms_table": ids.table(terms),
+            "terms_class_column": ids.column(terms, exposure.class_column),
+            "terms_year_column": ids.column(terms, exposure.year_column),
+            "terms_age_group_column": ids.column(terms, exposure.age_group_column),
+            "constant_column": ids.column(terms, exposure.constant_column),
+            "next_band_coefficient_column": ids.column(terms, exposure.next_band_coefficient_column),
+            "followed_coefficient_column": ids.column(terms, exposure.followed_coefficient_column),
         }
 
     def render(self, plan: QueryPlan) -> str:

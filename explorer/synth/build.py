@@ -3,8 +3,9 @@
 Persons are generated in fixed-size chunks; chunk ``i`` draws all its random numbers from
 ``numpy.random.default_rng([seed, i])`` and chunks are written in order, so the same
 (persons, seed) gives the same table contents whatever the machine's thread count. Only one chunk
-is held in memory at a time, so 56 million persons fit comfortably in 24 GiB. Person-time is
-Lexis-split by DuckDB SQL (queries/build/insert_person_time.sql) chunk by chunk.
+is held in memory at a time. The database is person-level (docs/data-model.md): one row per
+person with entry, exit and cause, plus the exposure index (explorer.synth.exposure_index) from
+which queries compute person-years by attained age band and calendar year.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from explorer.errors import ExplorerError
+from explorer.synth import exposure_index
+from explorer.synth import parameters as P
 from explorer.synth.linkage import generate_linkage
 from explorer.synth.mortality import simulate_deaths
 from explorer.synth.population import generate_persons
@@ -37,7 +40,7 @@ class BuildReport:
     persons: int
     linked: int
     deaths: int
-    person_time_rows: int
+    exposure_terms_rows: int
     seed: int
     seconds: float
     path: Path
@@ -46,7 +49,7 @@ class BuildReport:
         """One human line describing the build."""
         return (f"built {self.dataset}: {self.persons:,} persons, {self.linked:,} linked "
                 f"({self.linked / max(self.persons, 1):.1%}), {self.deaths:,} deaths, "
-                f"{self.person_time_rows:,} person-time rows, seed {self.seed}, "
+                f"{self.exposure_terms_rows:,} exposure terms, seed {self.seed}, "
                 f"{self.seconds:.1f} s -> {self.path}")
 
 
@@ -83,13 +86,14 @@ def build_dataset(dataset: str, persons: int, seed: int, out: Path) -> BuildRepo
     finally:
         _remove_database(temporary)
     return BuildReport(dataset=dataset, persons=counts[0], linked=counts[1], deaths=counts[2],
-                       person_time_rows=counts[3], seed=int(seed),
+                       exposure_terms_rows=counts[3], seed=int(seed),
                        seconds=time.perf_counter() - started, path=out)
 
 
 def _write_tables(connection: duckdb.DuckDBPyConnection, persons: int, seed: int) -> None:
     connection.execute(build_sql("macros"))
     connection.execute(build_sql("create_tables"))
+    exposure_index.create_work_tables(connection, P.CENSUS_DAY, P.FOLLOW_UP_END)
     first_person_id = 1
     for chunk_index, size in enumerate(chunk_sizes(persons)):
         rng = np.random.default_rng([seed, chunk_index])
@@ -98,6 +102,7 @@ def _write_tables(connection: duckdb.DuckDBPyConnection, persons: int, seed: int
         deaths = simulate_deaths(rng, chunk, at_risk=linkage["linked"])
         _insert_chunk(connection, chunk, linkage, deaths)
         first_person_id += size
+    exposure_index.finish(connection, P.CENSUS_DAY, P.FOLLOW_UP_END)
 
 
 def _insert_chunk(connection: duckdb.DuckDBPyConnection, chunk: dict[str, np.ndarray],
@@ -110,12 +115,13 @@ def _insert_chunk(connection: duckdb.DuckDBPyConnection, chunk: dict[str, np.nda
     for name, frame in frames.items():
         connection.register(name, frame)
     try:
-        connection.execute(build_sql("insert_persons"))
         connection.execute(build_sql("insert_linkage"))
         connection.execute(build_sql("insert_deaths"))
-        ids = chunk["person_id"]
-        connection.execute(build_sql("insert_person_time"),
-                           {"first_person_id": int(ids[0]), "last_person_id": int(ids[-1])})
+        ids = {"first_person_id": int(chunk["person_id"][0]),
+               "last_person_id": int(chunk["person_id"][-1])}
+        connection.execute(build_sql("synth_person_rows"),
+                           {"start": P.CENSUS_DAY, "end": P.FOLLOW_UP_END, **ids})
+        exposure_index.add_person_rows(connection, P.CENSUS_DAY, P.FOLLOW_UP_END)
     finally:
         for name in frames:
             connection.unregister(name)

@@ -12,7 +12,7 @@ WITH dated AS (
     JOIN chunk_persons AS p USING (person_id)
 )
 SELECT
-    person_id,
+    CAST(person_id AS INTEGER) AS person_id,
     date_of_death,
     CAST(date_sub('year', birth_date, date_of_death) AS UTINYINT) AS age_at_death,
     underlying_cause,

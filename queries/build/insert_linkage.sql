@@ -1,4 +1,5 @@
--- One chunk of linkage outcomes (registered as chunk_linkage) into linkage.
+-- One chunk of linkage outcomes (registered as chunk_linkage) into linkage. Whether a person is
+-- linked is kept once, in persons.linked.
 INSERT INTO linkage
-SELECT person_id, match_status, match_probability, linked
+SELECT CAST(person_id AS INTEGER), match_status, CAST(match_probability AS FLOAT)
 FROM chunk_linkage;

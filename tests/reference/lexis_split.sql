@@ -1,37 +1,28 @@
--- Lexis split of one chunk of linked persons into person_time.
+-- Reference for tests only: the exact Lexis split of the person-level model's followed persons
+-- into one row per person, calendar year and attained 5-year age group, as the first version of
+-- the builder stored it (queries/build/insert_person_time.sql, removed when the database became
+-- person-level). tests/test_person_level_model.py checks that queries over the exposure index
+-- give the same events and person-years, cell for cell.
 -- Follow-up runs from census day (27 March 2011) to the day of death or 31 December 2021, both
 -- inclusive, so a segment is the half-open interval [segment_start, segment_end) in days.
 -- Each calendar year is split at most once: at the birthday on which the attained 5-year age
 -- group changes (ages 5, 10, ..., 90; 90+ is the last group).
--- Each segment repeats its person's attributes (linked flag, dimension columns, record key; in
--- the order of CREATE TABLE person_time) so breakdowns need no join (catalog:
--- cohort.person_columns_in_person_time).
--- Parameters: $first_person_id, $last_person_id (the chunk's range, to read its deaths).
-INSERT INTO person_time
+CREATE OR REPLACE TEMP TABLE person_time AS
 WITH cohort AS (
     SELECT
-        p.person_id,
-        synth_birth_date(p.age_at_census, p.days_since_birthday) AS birth_date,
-        d.date_of_death,
-        d.cause_group,
+        person_id,
+        birth_date,
+        CASE WHEN died = 1 THEN exit_date END AS date_of_death,
+        CASE WHEN died_suicide = 1 THEN 1 WHEN died_covid19 = 1 THEN 2
+             WHEN died_circulatory = 1 THEN 3 WHEN died_cancer = 1 THEN 4 ELSE 5 END AS cause_group,
         struct_pack(
-            linked := l.linked, sex := p.sex, ethnicity := p.ethnicity,
-            ethnicity_detailed := p.ethnicity_detailed, religion := p.religion,
-            disability := p.disability, partnership := p.partnership, nssec := p.nssec,
-            qualification := p.qualification, economic_activity := p.economic_activity,
-            tenure := p.tenure, region := p.region,
-            deprivation_quintile := p.deprivation_quintile, armed_forces := p.armed_forces,
-            record_key := p.record_key
+            sex, ethnicity, ethnicity_detailed, religion, disability, partnership, nssec,
+            qualification, economic_activity, tenure, region, deprivation_quintile, armed_forces,
+            record_key
         ) AS attributes,
-        CAST(COALESCE(d.date_of_death, DATE '2021-12-31') + 1 AS DATE) AS exit_exclusive
-    FROM chunk_persons AS p
-    JOIN chunk_linkage AS l USING (person_id)
-    LEFT JOIN (
-        SELECT person_id, date_of_death, cause_group
-        FROM deaths
-        WHERE person_id BETWEEN $first_person_id AND $last_person_id
-    ) AS d USING (person_id)
-    WHERE l.linked
+        CAST(exit_date + 1 AS DATE) AS exit_exclusive
+    FROM persons
+    WHERE linked
 ),
 years AS (
     SELECT
