@@ -31,6 +31,7 @@ from explorer.catalog import Catalog, load_catalog  # noqa: E402
 from explorer.sdc.structure import TOTAL  # noqa: E402
 
 DATASET = "census_mortality"
+LEXIS_SPLIT = ROOT / "queries" / "reference" / "lexis_split.sql"
 
 
 # --- the attacker's tools: the CLI -------------------------------------------------------------
@@ -102,6 +103,10 @@ class Truth:
     def __init__(self, database: Path, catalog: Catalog):
         self.catalog = catalog
         self.connection = duckdb.connect(str(database), read_only=True)
+        # The truth comes from the exact Lexis split of the persons (a TEMP person_time table,
+        # queries/reference/lexis_split.sql), independent of the product's exposure index.
+        self.connection.execute("SET enable_progress_bar = false")
+        self.connection.execute(LEXIS_SPLIT.read_text(encoding="utf-8"))
         self._frames: dict = {}
 
     def atoms(self, outcome: str, dims: tuple[str, ...]) -> pd.DataFrame:
@@ -112,8 +117,7 @@ class Truth:
             columns = "".join(f'"{self.catalog.dimension(d).column}" AS "{d}", ' for d in dims)
             self._frames[key] = self.connection.execute(
                 f'SELECT {columns}"year", SUM("{event}")::BIGINT AS events, '
-                f'SUM(person_years) AS person_years FROM person_time WHERE linked '
-                f'GROUP BY ALL').df()
+                f'SUM(person_years) AS person_years FROM person_time GROUP BY ALL').df()
         return self._frames[key]
 
     def cell(self, outcome: str, by: Sequence[str], levels: tuple, where: dict[str, str] | None = None,

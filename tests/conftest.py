@@ -46,16 +46,18 @@ _TINY_LIVES = {
     11: (datetime.date(1968, 12, 31), datetime.date(2021, 12, 31), 5),
     12: (datetime.date(1970, 1, 12), None, None),
 }
+TEST_PERSONS = 1_000_000
+"""Persons in the session's database (default_database): the calibration tests' size."""
 _CENSUS_DAY, _FOLLOW_UP_END = datetime.date(2011, 3, 27), datetime.date(2021, 12, 31)
 _CAUSE_FLAGS = {1: "died_suicide", 2: "died_covid19", 3: "died_circulatory", 4: "died_cancer"}
-_TINY_REFERENCE = Path(__file__).resolve().parent / "reference" / "lexis_split.sql"
+_TINY_REFERENCE = Path(__file__).resolve().parent.parent / "queries" / "reference" / "lexis_split.sql"
 
 
 @dataclass(frozen=True)
 class TinyDatabase:
     """The tiny database file and the rows in it, for computing expected results.
     ``person_time`` is the exact Lexis split of its followed persons by calendar year and
-    attained age group (tests/reference/lexis_split.sql), with each person's attributes."""
+    attained age group (queries/reference/lexis_split.sql), with each person's attributes."""
 
     path: Path
     persons: pd.DataFrame
@@ -126,20 +128,21 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory, census_catalog: Catalog) -
 
 @pytest.fixture(scope="session")
 def default_database_dir(tmp_path_factory, census_catalog: Catalog) -> Path:
-    """A data directory holding the default-size database (the catalog's default persons and
-    seed), built once per test session with the real builder."""
+    """A data directory holding the test-size database (TEST_PERSONS, the catalog's default
+    seed), built once per test session with the real builder. The default dataset is larger
+    (catalog build.default_persons); tests keep this small one."""
     from explorer.synth import build_dataset
 
     directory = tmp_path_factory.mktemp("default_data")
     defaults = census_catalog.build_defaults
-    build_dataset(census_catalog.code, persons=defaults.persons, seed=defaults.seed,
+    build_dataset(census_catalog.code, persons=TEST_PERSONS, seed=defaults.seed,
                   out=directory / f"{census_catalog.code}.duckdb")
     return directory
 
 
 @pytest.fixture(scope="session")
 def default_database(default_database_dir: Path, census_catalog: Catalog) -> Path:
-    """Path of the default-size database file."""
+    """Path of the test-size database file (TEST_PERSONS persons)."""
     return default_database_dir / f"{census_catalog.code}.duckdb"
 
 

@@ -161,7 +161,7 @@ MALFORMED_CASES = {
         "dimensions.religion.table", "table 'people' is not declared"),
     "outcome event column missing": (
         lambda d: _set(d, ["outcomes", "suicide", "event_column"], "died_by_suicide"),
-        "outcomes.suicide.event_column", "column 'died_by_suicide' is not a column of table 'person_time'"),
+        "outcomes.suicide.event_column", "column 'died_by_suicide' is not a column of table 'persons'"),
     "hierarchy child unknown": (
         lambda d: d["dimensions"]["ethnicity_detailed"]["hierarchy"]["children"]["asian"].append("martian"),
         "dimensions.ethnicity_detailed.hierarchy.children.asian[5]", "child 'martian' is not a category key"),
@@ -196,17 +196,23 @@ MALFORMED_CASES = {
     "unknown sdc policy": (
         lambda d: d["sdc"]["policies"].update(press="press"),
         "sdc.policies", "'press' is not one of: public, official, statistician"),
-    "person column not repeated in person_time": (
-        lambda d: d["tables"]["person_time"]["columns"].pop("religion"),
-        "cohort.person_columns_in_person_time",
-        "table 'person_time' must repeat column 'religion' of table 'persons' as UTINYINT (missing)"),
-    "person column repeated with another type": (
-        lambda d: _set(d, ["tables", "person_time", "columns", "linked", "type"], "UTINYINT"),
-        "cohort.person_columns_in_person_time",
-        "must repeat column 'linked' of table 'linkage' as BOOLEAN (type UTINYINT)"),
+    "exposure column missing from persons": (
+        lambda d: d["tables"]["persons"]["columns"].pop("days_to_next_band"),
+        "cohort.exposure.next_band_column",
+        "column 'days_to_next_band' is not a column of table 'persons'"),
+    "exposure terms table not declared": (
+        lambda d: _set(d, ["cohort", "exposure", "terms_table"], "terms"),
+        "cohort.exposure.terms_table", "table 'terms' is not declared"),
     "cohort table not declared": (
-        lambda d: _set(d, ["cohort", "linkage_table"], "links"),
-        "cohort.linkage_table", "table 'links' is not declared"),
+        lambda d: _set(d, ["cohort", "persons_table"], "people"),
+        "cohort.persons_table", "table 'people' is not declared"),
+    "dimension in a table that is neither persons nor the age band": (
+        lambda d: (_set(d, ["dimensions", "religion", "table"], "deaths"),
+                   _set(d, ["dimensions", "religion", "column"], "cause_group")),
+        "dimensions.religion", "must be a column of table 'persons' or the attained age band"),
+    "denominator other than person-years": (
+        lambda d: _set(d, ["outcomes", "suicide", "denominator"], "persons"),
+        "outcomes.suicide.denominator", "'persons' is not one of"),
     "structural zero names unknown outcome": (
         lambda d: _set(d, ["sdc", "structural_zeros", 0, "outcome"], "covid"),
         "sdc.structural_zeros[0].outcome", "outcome 'covid' is not declared"),

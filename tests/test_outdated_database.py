@@ -24,11 +24,12 @@ def _build_data(out: Path, *extra: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def outdated_database(tmp_path) -> Path:
-    """A small database from which person_time's copy of sex has been dropped."""
+    """A small database from which a column of the exposure index has been dropped (as a
+    database of an older layout lacks it)."""
     path = tmp_path / "census_mortality.duckdb"
     assert _build_data(path).returncode == 0
     with duckdb.connect(str(path)) as connection:
-        connection.execute("ALTER TABLE person_time DROP COLUMN sex")
+        connection.execute("ALTER TABLE persons DROP COLUMN days_to_next_band")
     return path
 
 
@@ -42,11 +43,11 @@ def test_if_absent_keeps_a_matching_database(tmp_path):
 def test_if_absent_rebuilds_a_database_that_does_not_match_the_catalog(outdated_database):
     result = _build_data(outdated_database, "--if-absent")
     assert result.returncode == 0, result.stderr
-    assert "does not match the catalog (person_time.sex: missing); rebuilding" in result.stdout
+    assert "does not match the catalog (persons.days_to_next_band: missing); rebuilding" in result.stdout
     with duckdb.connect(str(outdated_database), read_only=True) as connection:
         columns = {row[0] for row in connection.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'person_time'").fetchall()}
-    assert "sex" in columns
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'persons'").fetchall()}
+    assert "days_to_next_band" in columns
 
 
 def test_the_app_refuses_an_outdated_database_with_a_clear_message(outdated_database):
@@ -55,6 +56,6 @@ def test_the_app_refuses_an_outdated_database_with_a_clear_message(outdated_data
     with pytest.raises(DatabaseOutdatedError) as raised:
         _database_at(str(outdated_database), "census_mortality")
     message = str(raised.value)
-    assert "person_time.sex: missing" in message
+    assert "persons.days_to_next_band: missing" in message
     assert "python -m explorer build-data --dataset census_mortality" in message
     assert "\n" not in message

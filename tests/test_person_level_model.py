@@ -3,7 +3,7 @@
 The database stores one row per person (entry, exit, cause) and an exposure index; person-years
 by attained age group and calendar year are computed at query time (docs/data-model.md). The
 reference is the split the first version of the builder stored, one row per person per year per
-age group (tests/reference/lexis_split.sql), computed here from the same persons. Events,
+age group (queries/reference/lexis_split.sql), computed here from the same persons. Events,
 person-years and record-key sums must agree cell for cell (person-years to 1e-9 relative), and so
 must every measure built from them.
 """
@@ -22,7 +22,7 @@ from explorer.tables import build_view_tables
 
 pytestmark = pytest.mark.sql
 
-REFERENCE = Path(__file__).resolve().parent / "reference" / "lexis_split.sql"
+REFERENCE = Path(__file__).resolve().parent.parent / "queries" / "reference" / "lexis_split.sql"
 RELATIVE = 1e-9
 
 

@@ -53,7 +53,7 @@ def test_breakdown_is_one_query_over_persons_and_the_exposure_terms(runner) -> N
 def _expected_breakdown(tiny_db, outcome: str, by: list[str], period=(2011, 2021),
                         filters: dict[str, list[int]] | None = None) -> pd.DataFrame:
     """The same breakdown computed in pandas from the exact Lexis split of the fixture's
-    persons (tests/reference/lexis_split.sql; codes only)."""
+    persons (queries/reference/lexis_split.sql; codes only)."""
     rows = tiny_db.person_time
     rows = rows[rows["year"].between(*period)]
     for column, codes in (filters or {}).items():

@@ -62,8 +62,11 @@ def test_crude_rate_equals_an_independent_sql_computation(census_catalog, databa
                   measure="crude_rate", by=["sex"])
     with duckdb.connect(str(default_database), read_only=True) as con:
         events, person_years = con.execute(
-            "SELECT sum(t.died_suicide), sum(t.person_years) FROM person_time t JOIN persons p USING (person_id) "
-            "WHERE p.sex = 1 AND t.age_group >= 3").fetchone()
+            # men's suicides, and their days followed from the later of census day and their
+            # 10th birthday (suicide is counted from age 10) to the last day followed
+            "SELECT sum(died_suicide), sum(greatest(0, exit_date + 1 - greatest(entry_date, "
+            "CAST(birth_date + INTERVAL 10 YEAR AS DATE)))) / 365.25 FROM persons "
+            "WHERE linked AND sex = 1").fetchone()
     assert row(frame, "sex", "Male")["value"] == pytest.approx(events / person_years * 1e5, abs=0.005)
     assert row(frame, "sex", "Male")["events"] == events
 

@@ -17,8 +17,8 @@ import duckdb
 from explorer.errors import DatabaseMissingError
 
 
-READ_SETTINGS = {"perfect_ht_threshold": 18}
-"""DuckDB settings of the read-only connection. A breakdown groups persons by up to three small
+READ_SETTINGS = "SET perfect_ht_threshold = 18"
+"""DuckDB session setting of every read cursor. A breakdown groups persons by up to three small
 dimensions and an exposure class; up to 2^18 such groups DuckDB aggregates in a perfect hash
 table (direct addressing) instead of a hash table, about a third faster at 56M persons
 (docs/benchmarks.md, "Views at scale"). The default threshold is 2^12 groups."""
@@ -39,6 +39,7 @@ class Database:
         if cursor is None:
             with self._cursor_lock:  # creating a child cursor touches the shared parent
                 cursor = self._connection.cursor()
+            cursor.execute(READ_SETTINGS)
             self._per_thread.cursor = cursor
         return cursor
 
@@ -67,5 +68,5 @@ def open_database(path: str | Path, dataset: str | None = None) -> Database:
     path = Path(path)
     if not path.is_file():
         raise DatabaseMissingError.for_dataset(dataset or path.stem, path)
-    connection = duckdb.connect(str(path), read_only=True, config=READ_SETTINGS)
+    connection = duckdb.connect(str(path), read_only=True)
     return Database(path, connection)
