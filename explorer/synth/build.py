@@ -10,9 +10,13 @@ which queries compute person-years by attained age band and calendar year.
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import contextlib
+import multiprocessing
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +34,10 @@ from explorer.synth.sql import build_sql
 
 DATASETS = ("census_mortality",)
 CHUNK_PERSONS = 1_000_000
+GENERATOR_PROCESSES = 2
+"""Worker processes simulating chunks while the main process writes them (the machine has 2 cores)."""
+PREFETCH_CHUNKS = 2
+"""Chunks generated ahead of the writer at most (each about 35 MB)."""
 
 
 @dataclass(frozen=True)
@@ -94,15 +102,43 @@ def _write_tables(connection: duckdb.DuckDBPyConnection, persons: int, seed: int
     connection.execute(build_sql("macros"))
     connection.execute(build_sql("create_tables"))
     exposure_index.create_work_tables(connection, P.CENSUS_DAY, P.FOLLOW_UP_END)
-    first_person_id = 1
-    for chunk_index, size in enumerate(chunk_sizes(persons)):
-        rng = np.random.default_rng([seed, chunk_index])
-        chunk = generate_persons(rng, first_person_id, size)
-        linkage = generate_linkage(rng, chunk)
-        deaths = simulate_deaths(rng, chunk, at_risk=linkage["linked"])
+    for chunk, linkage, deaths in _generated_chunks(persons, seed):
         _insert_chunk(connection, chunk, linkage, deaths)
-        first_person_id += size
     exposure_index.finish(connection, P.CENSUS_DAY, P.FOLLOW_UP_END)
+
+
+Chunk = tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]
+
+
+def generate_chunk(seed: int, chunk_index: int, first_person_id: int, size: int) -> Chunk:
+    """Persons, linkage and deaths of one chunk, from its own random stream [seed, chunk_index]."""
+    rng = np.random.default_rng([seed, chunk_index])
+    chunk = generate_persons(rng, first_person_id, size)
+    linkage = generate_linkage(rng, chunk)
+    deaths = simulate_deaths(rng, chunk, at_risk=linkage["linked"])
+    return chunk, linkage, deaths
+
+
+def _generated_chunks(persons: int, seed: int) -> Iterator[Chunk]:
+    """The chunks in order. With more than one chunk, GENERATOR_PROCESSES worker processes
+    generate ahead (at most PREFETCH_CHUNKS waiting) while this process writes: the numpy
+    simulation and DuckDB's writing then share the machine's cores. Each chunk has its own
+    random stream, so the contents do not depend on which process made it."""
+    sizes = chunk_sizes(persons)
+    starts = np.cumsum([1, *sizes[:-1]]).tolist()
+    jobs = [(seed, index, first, size) for index, (first, size) in enumerate(zip(starts, sizes))]
+    if len(jobs) == 1:
+        yield generate_chunk(*jobs[0])
+        return
+    context = multiprocessing.get_context("spawn")  # no forked copy of DuckDB's threads
+    with concurrent.futures.ProcessPoolExecutor(GENERATOR_PROCESSES, mp_context=context) as pool:
+        pending: collections.deque = collections.deque()
+        for job in jobs:
+            pending.append(pool.submit(generate_chunk, *job))
+            if len(pending) > PREFETCH_CHUNKS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _insert_chunk(connection: duckdb.DuckDBPyConnection, chunk: dict[str, np.ndarray],
