@@ -1,19 +1,17 @@
 """Benchmark: the served app's memory (RSS) while several signed-in sessions browse at once.
 
-Starts the real server (`streamlit run app.py`, headless, on a free local port) on the given
-census_mortality database (symlinked into a temporary data directory with a published public
-file and a local accounts file made by `python -m explorer add-user`), then opens N independent
-Playwright browser contexts in one Debian chromium. Each session, concurrently: opens Home and
-the Public summary, signs in as an official, opens the Data catalog and Explore, then changes
-Explore's widgets one at a time (outcome, measure, first and second breakdown, a region filter,
-a period), waiting for the page to finish each rerun. Sessions differ in outcome (one per
-outcome, so up to five sessions never ask for the same view), in the order of the breakdown
-tour, in the region and in the periods, so each change is a st.cache_data miss. A thread polls
-the RSS of the server's process tree (streamlit and any children) every 0.2 s and keeps the peak;
-RSS is also read once the server answers (no session yet), when browsing ends (sessions still
-open) and after the browsers close. Baseline in the same run: the RSS of a bare Python importing
-streamlit, duckdb, pandas and plotly. Target: peak under 4 GiB with 5 sessions. Results replace
-the section "## App memory with 5 sessions" of docs/benchmarks.md.
+Starts the real server (`streamlit run app.py`, headless, free local port) on the given
+census_mortality database, symlinked into a temporary data directory with a published public
+file and a local accounts file (`python -m explorer add-user`). N Playwright contexts in one
+Debian chromium then browse concurrently: Home and Public summary, sign in as an official, Data
+catalog, Explore, then Explore widget changes one at a time (outcome, measure, breakdowns, a
+region filter, periods), each waited for until the rerun ends. Sessions differ in outcome, order
+of breakdowns, region and periods, so every change is a st.cache_data miss. A thread polls the
+RSS of the server's process tree (streamlit and children) every 0.2 s for the peak; it is also
+read once the server answers, when browsing ends and after the browsers close. Baseline in the
+same run: a bare Python importing streamlit, duckdb, pandas and plotly. Target: peak under 4 GiB
+with 5 sessions. Results replace the section "## App memory with 5 sessions" of
+docs/benchmarks.md.
 
     .venv/bin/python benchmarks/app_memory.py --database PATH [--sessions 5] [--no-write]
 """
@@ -22,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -66,33 +65,26 @@ class BenchmarkError(RuntimeError):
 
 
 class TreeRss:
-    """RSS of a process and its children, polled in a thread; keeps the peak."""
+    """RSS of a process and its children, polled in a thread from creation; keeps the peak."""
 
     def __init__(self, pid: int) -> None:
-        self.root = psutil.Process(pid)
-        self.peak, self.samples = 0, 0
+        self.root, self.peak, self.samples = psutil.Process(pid), 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
 
     def now(self) -> int:
         total = 0
         for process in [self.root, *self.root.children(recursive=True)]:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 total += process.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
         self.peak, self.samples = max(self.peak, total), self.samples + 1
         return total
 
     def _poll(self) -> None:
-        while not self._stop.wait(POLL_SECONDS):
-            try:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            while not self._stop.wait(POLL_SECONDS):
                 self.now()
-            except psutil.NoSuchProcess:
-                return
-
-    def start(self) -> None:
-        self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
@@ -105,35 +97,29 @@ def session_changes(catalog, index: int) -> list[tuple[str, str, str, str]]:
     from explorer.view_state import FILTER_PREFIX, default_view
 
     outcome = list(catalog.outcomes)[index % len(catalog.outcomes)]
-    periods = list(offered_periods(catalog, outcome))[1:]  # less the whole follow-up
-    turn = index % len(BREAKDOWN_TOUR)
-    plan = [] if outcome == default_view(catalog).outcome else [("outcome", outcome)]
-    plan += [("measure", "count"), ("measure", "crude_rate"), ("by1", "disability"),
-             ("measure", "asmr"), ("measure", "rate_ratio"),
-             *[("by1", code) for code in BREAKDOWN_TOUR[turn:] + BREAKDOWN_TOUR[:turn]],
-             ("by1", "deprivation_quintile"), ("measure", "sii"), ("measure", "crude_rate"),
-             ("by2", "age_group"), ("where_region", REGIONS[index % len(REGIONS)]),
-             ("period", periods[index % len(periods)]),
-             ("period", periods[(index + 1) % len(periods)])]
-    dimension = {code: d.label for code, d in catalog.dimensions.items()}
-    changes, by1 = [], None
-    for widget, value in plan:
-        if widget == "outcome":
-            changes.append(("explore_outcome", catalog.outcomes[value].label, "outcome", value))
-        elif widget == "measure":
-            changes.append(("explore_measure", MEASURES[value], "measure", value))
-        elif widget == "by1":
-            by1 = value
-            changes.append(("explore_by1", dimension[value], "by", value))
-        elif widget == "by2":
-            changes.append(("explore_by2", dimension[value], "by", f"{by1},{value}"))
-        elif widget == "where_region":
-            label = catalog.dimensions["region"].filter_choices()[value]
-            changes.append(("explore_where_region", label, f"{FILTER_PREFIX}region", value))
-        else:
-            label = offered_periods(catalog, outcome)[value]
-            changes.append(("explore_period", label, "period", f"{value[0]}-{value[1]}"))
-    return changes
+    periods = offered_periods(catalog, outcome)
+    later = list(periods)[1:]  # less the whole follow-up
+    region = REGIONS[index % len(REGIONS)]
+    label = {code: dimension.label for code, dimension in catalog.dimensions.items()}
+    tour = BREAKDOWN_TOUR[index % 3:] + BREAKDOWN_TOUR[:index % 3]
+
+    def measure(code):
+        return ("explore_measure", MEASURES[code], "measure", code)
+
+    def by1(code):
+        return ("explore_by1", label[code], "by", code)
+
+    changes = [] if outcome == default_view(catalog).outcome else [
+        ("explore_outcome", catalog.outcomes[outcome].label, "outcome", outcome)]
+    return changes + [
+        measure("count"), measure("crude_rate"), by1("disability"), measure("asmr"),
+        measure("rate_ratio"), *map(by1, tour), by1("deprivation_quintile"), measure("sii"),
+        measure("crude_rate"),
+        ("explore_by2", label["age_group"], "by", "deprivation_quintile,age_group"),
+        ("explore_where_region", catalog.dimensions["region"].filter_choices()[region],
+         f"{FILTER_PREFIX}region", region),
+        *[("explore_period", periods[period], "period", f"{period[0]}-{period[1]}")
+          for period in (later[index % len(later)], later[(index + 1) % len(later)])]]
 
 
 # --- the pages, in a browser ------------------------------------------------------------------
@@ -159,13 +145,14 @@ async def visit_pages(page, url: str) -> None:
     """Home and Public summary as a visitor, sign in as an official, Data catalog, Explore."""
     await page.goto(url)
     await page.wait_for_selector('[data-testid="stApp"]', timeout=WAIT_MS)
-    status = page.locator('[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentWarning"]')
+    warning = '[data-testid="stAlertContentWarning"]'
+    status = page.locator(f'[data-testid="stAlertContentSuccess"], {warning}')
     await status.first.wait_for(timeout=WAIT_MS)
     await settled(page, "Home")
     if "Database ready" not in await status.first.inner_text():
         raise BenchmarkError(f"Home says: {await status.first.inner_text()}")
-    await open_from_menu(page, "Public summary", '.js-plotly-plot, [data-testid="stAlertContentWarning"]')
-    if await page.locator('[data-testid="stAlertContentWarning"]').count():
+    await open_from_menu(page, "Public summary", f".js-plotly-plot, {warning}")
+    if await page.locator(warning).count():
         raise BenchmarkError("Public summary has no published file to show")
     await open_from_menu(page, "Sign in", "input[type=password]")
     await page.get_by_label("User name", exact=True).fill(USER)
@@ -214,10 +201,8 @@ async def browse(browser, url: str, index: int, changes: list, done: list[int]) 
             done[index] += 1
     except Exception as error:
         shot = Path(tempfile.gettempdir()) / f"app_memory_session{index + 1}.png"
-        try:
+        with contextlib.suppress(Exception):  # the browser may already be closing
             await page.screenshot(path=str(shot), full_page=True)
-        except Exception:  # the browser may already be closing
-            shot = "none"
         raise BenchmarkError(f"session {index + 1}, {step}: {error} (screenshot: {shot})") from None
     finally:
         await context.close()
@@ -262,14 +247,10 @@ def prepare_data_dir(work: Path, database: Path) -> dict[str, str]:
     return dict(os.environ, EXPLORER_DATA_DIR=str(work), EXPLORER_ACCOUNTS=str(accounts))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+    with socket.socket() as sock:  # a free local port
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -290,7 +271,7 @@ def wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
 
 
 def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=20)
@@ -311,28 +292,35 @@ def library_baseline() -> int:
 def database_facts(database: Path) -> dict:
     import duckdb
 
-    with duckdb.connect(str(database), read_only=True) as connection:
-        persons = connection.execute("SELECT count(*) FROM persons").fetchone()[0]
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            persons = connection.execute("SELECT count(*) FROM persons").fetchone()[0]
+    except duckdb.Error as error:
+        raise BenchmarkError(f"cannot read persons from {database}: {error}") from None
     return {"persons": persons, "bytes": database.stat().st_size}
+
+
+def note(text: str) -> None:
+    print(f"app_memory: {text}", file=sys.stderr, flush=True)
 
 
 def measure(database: Path, sessions: int) -> dict:
     from explorer.catalog import load_catalog
 
     catalog = load_catalog(DATASET)
-    result = {"database": database, "sessions": sessions, **database_facts(database),
-              "baseline": library_baseline()}
+    result = {"sessions": sessions, **database_facts(database), "baseline": library_baseline()}
     with tempfile.TemporaryDirectory(prefix="app_memory_") as directory:
         work = Path(directory)
+        note("publishing the public views (skipped when a current file sits beside the database)")
         env = prepare_data_dir(work, database)
         started = time.perf_counter()
         process, url = start_server(env, work / "server.log")
         monitor = TreeRss(process.pid)
         try:
-            monitor.start()
             wait_until_up(process, url, work / "server.log")
             time.sleep(1)
             result["startup"] = monitor.now()
+            note(f"server up ({result['startup'] / MIB:,.0f} MiB); {sessions} sessions browsing")
             result.update(asyncio.run(browse_all(url, catalog, sessions, monitor)))
             result["wall"] = time.perf_counter() - started
         finally:
@@ -342,29 +330,31 @@ def measure(database: Path, sessions: int) -> dict:
     return result
 
 
-def render(r: dict) -> str:
+def render(r: dict, command: str) -> str:
     mib = {name: r[name] / MIB for name in ("startup", "peak", "end", "after_close", "baseline")}
     met = mib["peak"] < TARGET_MIB and r["sessions"] >= 5
-    verdict = (f"**met**: peak {mib['peak']:,.0f} MiB with {r['sessions']} sessions" if met else
-               f"**NOT met**: peak {mib['peak']:,.0f} MiB with {r['sessions']} sessions"
-               + (" (fewer than 5 sessions)" if r["sessions"] < 5 else ""))
-    ram = psutil.virtual_memory().total / 1024 ** 3
+    verdict = (f"**{'met' if met else 'NOT met'}**: peak {mib['peak']:,.0f} MiB with "
+               f"{r['sessions']} sessions" + (" (fewer than 5)" if r["sessions"] < 5 else ""))
+    size = r["bytes"] / MIB
     return "\n".join([
         SECTION, "",
-        f"Run: `.venv/bin/python benchmarks/app_memory.py --database {r['database']}` (`--no-write` "
-        "to print only). The real server (`streamlit run app.py`) on that database; "
-        f"{r['sessions']} Playwright contexts in one Debian chromium browse concurrently: Home, "
-        "Public summary, sign in as an official, Data catalog, Explore, then one Explore widget "
-        "change at a time (outcome, measure, breakdowns, a region filter, periods), each waited "
-        "for until the rerun finishes; sessions differ in outcome, breakdown order, region and "
-        "periods, so every change is a cache miss. RSS of the server's process tree (streamlit "
-        f"and children) polled every {POLL_SECONDS} s ({r['samples']:,} samples).", "",
-        f"Database: {r['persons']:,} persons, file {r['bytes'] / 1024 ** 3:.2f} GiB. "
-        f"Machine: nproc {len(os.sched_getaffinity(0))}, RAM {ram:.1f} GiB, Linux {platform.release()}, "
+        f"Run: `{command}` (`--no-write` to print only). The real server (`streamlit run app.py`) "
+        f"on that database; {r['sessions']} Playwright contexts in one Debian chromium browse "
+        "concurrently: Home, Public summary, sign in as an official, Data catalog, Explore, then "
+        "one Explore widget change at a time (outcome, measure, breakdowns, a region filter, "
+        "periods), each waited for until the rerun ends; sessions differ in outcome, breakdown "
+        "order, region and periods, so every change is a cache miss. RSS of the server's process "
+        f"tree (streamlit and children) polled every {POLL_SECONDS} s ({r['samples']:,} samples).",
+        "",
+        f"Database: {r['persons']:,} persons, file "
+        + (f"{size / 1024:.1f} GiB. " if size >= 1024 else f"{size:.0f} MiB. ")
+        + f"Machine: nproc {len(os.sched_getaffinity(0))}, RAM "
+        f"{psutil.virtual_memory().total / 1024 ** 3:.1f} GiB, Linux {platform.release()}, "
         f"Python {platform.python_version()}, DuckDB {version('duckdb')}, "
         f"Streamlit {version('streamlit')}; measured {dt.date.today().isoformat()}.", "",
         "| moment | server RSS MiB |", "| --- | ---: |",
-        f"| start-up (server answering, no session yet) | {mib['startup']:,.0f} |",
+        f"| start-up (server answering; app.py not run yet, so its imports not loaded) "
+        f"| {mib['startup']:,.0f} |",
         f"| peak while {r['sessions']} sessions browse | {mib['peak']:,.0f} |",
         f"| end (browsing done, sessions still open) | {mib['end']:,.0f} |",
         f"| after the browsers closed (3 s later) | {mib['after_close']:,.0f} |", "",
@@ -383,13 +373,16 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=5, help="concurrent browser sessions")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
-    database = args.database.resolve()
+    database = args.database.absolute()
+    shown = os.path.relpath(database, ROOT) if database.is_relative_to(ROOT) else database
+    command = (f".venv/bin/python benchmarks/app_memory.py --database {shown}"
+               + (f" --sessions {args.sessions}" if args.sessions != 5 else ""))
     try:
         if not database.is_file():
             raise BenchmarkError(f"no database file at {database}")
         if not Path(CHROMIUM).exists():
             raise BenchmarkError(f"{CHROMIUM} is missing: apt-get install -y chromium")
-        text = render(measure(database, args.sessions))
+        text = render(measure(database, args.sessions), command)
     except BenchmarkError as error:
         sys.exit(f"app_memory: FAILED: {error}")
     if not args.no_write:
