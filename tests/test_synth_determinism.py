@@ -49,6 +49,26 @@ def test_same_seed_same_contents_with_one_thread(built, tmp_path, monkeypatch):
     assert table_checksums(again) == table_checksums(built)
 
 
+def test_chunks_made_by_worker_processes_equal_chunks_made_in_order_here(tmp_path, monkeypatch):
+    """With more than one chunk, worker processes simulate ahead of the writer; the contents
+    must not depend on that (each chunk has its own random stream)."""
+    monkeypatch.setattr(build, "CHUNK_PERSONS", 4_000)
+    pooled = tmp_path / "pooled.duckdb"
+    build_dataset("census_mortality", persons=10_000, seed=7, out=pooled)  # 3 chunks: the pool
+
+    def in_order(persons, seed):
+        sizes = build.chunk_sizes(persons)
+        first = 1
+        for index, size in enumerate(sizes):
+            yield build.generate_chunk(seed, index, first, size)
+            first += size
+
+    monkeypatch.setattr(build, "_generated_chunks", in_order)
+    serial = tmp_path / "serial.duckdb"
+    build_dataset("census_mortality", persons=10_000, seed=7, out=serial)
+    assert table_checksums(pooled) == table_checksums(serial)
+
+
 def test_different_seed_differs(built, tmp_path):
     other = tmp_path / "other.duckdb"
     build_dataset("census_mortality", persons=PERSONS, seed=8, out=other)

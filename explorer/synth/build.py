@@ -61,8 +61,9 @@ class BuildReport:
                 f"{self.seconds:.1f} s -> {self.path}")
 
 
-def chunk_sizes(persons: int, chunk_persons: int = CHUNK_PERSONS) -> list[int]:
-    """Sizes of the fixed-size chunks (the last one may be smaller)."""
+def chunk_sizes(persons: int, chunk_persons: int | None = None) -> list[int]:
+    """Sizes of the fixed-size chunks (CHUNK_PERSONS unless given; the last may be smaller)."""
+    chunk_persons = chunk_persons or CHUNK_PERSONS
     full, rest = divmod(persons, chunk_persons)
     return [chunk_persons] * full + ([rest] if rest else [])
 
