@@ -118,21 +118,13 @@ class QueryRunner:
                              f"group of the exposure terms; cannot age-standardise")
         dimensions = [d for d in dimensions if d.code != age.code]
         year_from, year_to = self._period(period)
-        person_filters = {code: values for code, values in (filters or {}).items() if code != age.code} \
-            if isinstance(filters, Mapping) else filters
-        conditions, parameters = self._filters(person_filters, (cohort.persons_table,))
+        if filters is not None and not isinstance(filters, Mapping):
+            raise QueryError(f"filters must map dimension codes to values, got {filters!r}")
+        filters = dict(filters or {})
+        age_values = filters.pop(age.code, None)
+        conditions, parameters = self._filters(filters, (cohort.persons_table,))
+        age_filters = self._age_filters(age_values, parameters)
         ids = self._identifiers
-        age_filters = {"terms_age_filter": ids.join([], ""), "exit_age_filter": ids.join([], "")}
-        if isinstance(filters, Mapping) and age.code in filters:
-            name = f"filter_{len(parameters)}"
-            parameters[name] = self._filter_codes(age, filters[age.code])
-            age_filters = {
-                "terms_age_filter": ids.join([ids.any_of(ids.column(exposure.terms_table, age.column),
-                                                         ids.parameter(name))], "", prefix="AND "),
-                "exit_age_filter": ids.join([ids.any_of(ids.column(cohort.persons_table,
-                                                                   cohort.exit_age_group_column),
-                                                        ids.parameter(name))], "", prefix="AND "),
-            }
         year_alias = ids.bare_column(exposure.terms_table, exposure.year_column)
         fragments = {
             **self._cohort_fragments(),
@@ -231,6 +223,21 @@ class QueryRunner:
                                          ids.parameter(name)))
             parameters[name] = self._filter_codes(dimension, values)
         return ids.join(conditions, "\n  ", prefix="AND "), parameters
+
+    def _age_filters(self, values: object, parameters: dict[str, object]) -> dict[str, SqlFragment]:
+        """The attained age group's filter, on person-years (the exposure terms' age group) and
+        on events (the persons' exit age group), bound once into ``parameters``."""
+        ids, cohort = self._identifiers, self.catalog.cohort
+        if values is None:
+            return {"terms_age_filter": ids.join([], ""), "exit_age_filter": ids.join([], "")}
+        age = self.catalog.standardisation_dimension
+        name = f"filter_{len(parameters)}"
+        parameters[name] = self._filter_codes(age, values)
+        on_terms = ids.any_of(ids.column(cohort.exposure.terms_table, age.column), ids.parameter(name))
+        on_exits = ids.any_of(ids.column(cohort.persons_table, cohort.exit_age_group_column),
+                              ids.parameter(name))
+        return {"terms_age_filter": ids.join([on_terms], "", prefix="AND "),
+                "exit_age_filter": ids.join([on_exits], "", prefix="AND ")}
 
     @staticmethod
     def _filter_codes(dimension: Dimension, values: object) -> list[int]:
