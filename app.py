@@ -5,7 +5,7 @@ pages a role may not open from its menu and shows a polite refusal in their plac
 
 import streamlit as st
 
-from explorer.app_support import dataset_choices, load_catalog_for_app
+from explorer.app.cached import dataset_choices, load_catalog_for_app
 from explorer.auth.navigation import PageSpec, route
 from explorer.errors import ExplorerError
 

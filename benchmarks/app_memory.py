@@ -93,8 +93,8 @@ class TreeRss:
 
 def session_changes(catalog, index: int) -> list[tuple[str, str, str, str]]:
     """Session ``index``'s widget changes: (widget key, option label, URL parameter, its value)."""
-    from explorer.table_request import MEASURES, offered_periods
-    from explorer.view_state import FILTER_PREFIX, default_view
+    from explorer.tables.request import MEASURES, offered_periods
+    from explorer.app.view_state import FILTER_PREFIX, default_view
 
     outcome = list(catalog.outcomes)[index % len(catalog.outcomes)]
     periods = offered_periods(catalog, outcome)

@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from explorer import cli  # noqa: E402
-from explorer.aggregate import dimension_levels  # noqa: E402
+from explorer.tables.aggregate import dimension_levels  # noqa: E402
 from explorer.catalog import Catalog, load_catalog  # noqa: E402
 from explorer.sdc.structure import TOTAL  # noqa: E402
 

@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.public_attacks import PublicFileAttacks  # noqa: E402
 from benchmarks.attack_harness import (DATASET, AttackResult, CliAttacker, Truth,  # noqa: E402
                                        period_text, shown_counts, utility)
-from explorer.aggregate import dimension_levels  # noqa: E402
+from explorer.tables.aggregate import dimension_levels  # noqa: E402
 from explorer.catalog import load_catalog  # noqa: E402
 from explorer.sdc.structure import TOTAL  # noqa: E402
 from explorer.tables import policy_for  # noqa: E402

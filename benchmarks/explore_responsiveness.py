@@ -75,7 +75,7 @@ def _database_dir(database: Path | None) -> tuple[Path, str]:
     if existing.exists():
         return existing.parent, f"reused the existing {existing.relative_to(ROOT)}"
     from explorer.catalog import load_catalog
-    from explorer.synth import build_dataset
+    from explorer.data import build_dataset
 
     defaults = load_catalog(DATASET).build_defaults
     directory = Path(tempfile.mkdtemp(prefix="explore_bench_"))
@@ -188,7 +188,7 @@ def library_timings(results: list[dict]) -> None:
     from explorer.catalog import load_catalog
     from explorer.db.connection import open_database
     from explorer.paths import default_database_path
-    from explorer.table_request import validate_request
+    from explorer.tables.request import validate_request
     from explorer.tables import build_table, build_view_tables
 
     catalog = load_catalog(DATASET)

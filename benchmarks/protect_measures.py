@@ -29,13 +29,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.benchmark_doc import median_seconds, write_section  # noqa: E402
-from explorer.aggregate import raw_table  # noqa: E402
+from explorer.tables.aggregate import raw_table  # noqa: E402
 from explorer.catalog import load_catalog  # noqa: E402
 from explorer.db.connection import open_database  # noqa: E402
 from explorer.db.runner import QueryRunner  # noqa: E402
-from explorer.measure_table import measure_table  # noqa: E402
+from explorer.tables.measure_table import measure_table  # noqa: E402
 from explorer.sdc.protect import protect  # noqa: E402
-from explorer.table_request import validate_request  # noqa: E402
+from explorer.tables.request import validate_request  # noqa: E402
 from explorer.tables import policy_for  # noqa: E402
 
 SECTION = "## Disclosure control: protect and measures, official policy"

@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.attack_harness import DATASET, AttackResult  # noqa: E402
-from explorer.aggregate import dimension_levels  # noqa: E402
+from explorer.tables.aggregate import dimension_levels  # noqa: E402
 from explorer.measures.poisson_limits import byars_lower, byars_upper  # noqa: E402
 from explorer.sdc.structure import build_structure  # noqa: E402
 

@@ -81,7 +81,7 @@ def sequence_requests(catalog) -> list[tuple[str, object]]:
     sex, the whole follow-up; each change keeps the earlier ones."""
     from explore_responsiveness import AUDIENCE, CHANGES
 
-    from explorer.table_request import validate_request
+    from explorer.tables.request import validate_request
 
     fields = {"measure": "asmr", "by1": "sex", "by2": "", "where": {}, "period": None}
     requests = []

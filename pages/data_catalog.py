@@ -4,17 +4,17 @@ dimensions, outcomes and disclosure control policies, all read from the validate
 import pandas as pd
 import streamlit as st
 
-from explorer.app_support import linkage_table_for, load_catalog_for_app, require_router
+from explorer.app.cached import linkage_table_for, load_catalog_for_app, require_router
 from explorer.auth import OFFICIAL, STATISTICIAN, require_role
-from explorer.charts import chart_for
+from explorer.app.charts import chart_for
 from explorer.errors import ExplorerError
-from explorer.sdc.policy import load_policy
+from explorer.tables import policy_for
 
 require_router()
 role = require_role(OFFICIAL, STATISTICIAN)  # linkage tables are protected for this role
 catalog = load_catalog_for_app(st.session_state["dataset"])
 try:
-    policies = {audience: load_policy(name) for audience, name in catalog.sdc_policies.items()}
+    policies = {audience: policy_for(catalog, audience) for audience in catalog.sdc_policies}
 except ExplorerError as error:
     st.error(str(error))
     st.stop()

@@ -1,19 +1,18 @@
 """Explore: one protected table (and chart) for an outcome, measure, breakdown, filters and
 period. Thin: widgets and layout; validation, queries, statistics and disclosure control live
-in explorer/. The view is bound to the URL (explorer.view_state) so it can be shared."""
+in explorer/. The view is bound to the URL (explorer.app.view_state) so it can be shared."""
 
 import streamlit as st
 
-from explorer.app_support import (csv_download, hidden_cell_summary, load_catalog_for_app,
+from explorer.app.cached import (csv_download, hidden_cell_summary, load_catalog_for_app,
                                   require_router, view_tables_for, view_workbook_for)
 from explorer.auth import OFFICIAL, STATISTICIAN, require_role
-from explorer.downloads import XLSX_MIME
-from explorer.charts import chart_for
+from explorer.app.downloads import XLSX_MIME
+from explorer.app.charts import chart_for
 from explorer.errors import ExplorerError
-from explorer.sdc.policy import load_policy
-from explorer.table_request import MEASURES
-from explorer.view_state import view_from_query_params, view_to_query_params
-from explorer.view_widgets import escape_markdown, seed_view_widgets, view_selectors
+from explorer.tables import MEASURES, policy_for
+from explorer.app.view_state import view_from_query_params, view_to_query_params
+from explorer.app.widgets import escape_markdown, seed_view_widgets, view_selectors
 
 require_router()
 AUDIENCE = require_role(OFFICIAL, STATISTICIAN)  # tables are protected for the signed-in role
@@ -45,7 +44,7 @@ try:
     table, trend = view_tables_for(request)
     figure = chart_for(table)
     trend_figure = chart_for(trend)
-    policy = load_policy(catalog.sdc_policies[AUDIENCE])
+    policy = policy_for(catalog, AUDIENCE)
     download = csv_download(table, catalog)
     workbook = view_workbook_for(request)
 except ExplorerError as error:

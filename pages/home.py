@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.app_support import database_status, load_catalog_for_app, require_router
+from explorer.app.cached import database_status, load_catalog_for_app, require_router
 from explorer.auth import PUBLIC, current_role
 
 require_router()

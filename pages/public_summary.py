@@ -4,10 +4,10 @@ support notice with every suicide-related view."""
 
 import streamlit as st
 
-from explorer.app_support import require_router
-from explorer.charts import chart_for
-from explorer.published import PublishedFileError, display_frame, load_publication, view_csv
-from explorer.safe_messaging import SUPPORT_NOTICE
+from explorer.app.cached import require_router
+from explorer.app.charts import chart_for
+from explorer.catalog import SUPPORT_NOTICE
+from explorer.release import PublishedFileError, load_publication, published_frame, view_csv
 
 require_router()
 dataset = st.session_state["dataset"]
@@ -41,7 +41,7 @@ for view in publication.views:
     if view.about_suicide:
         st.caption(f":material/call: {SUPPORT_NOTICE}")
     with st.expander("Table and method"):
-        st.dataframe(display_frame(view), hide_index=True)
+        st.dataframe(published_frame(view), hide_index=True)
         if view.table.legend:
             st.caption(f"Markers: {view.table.legend}")
         st.caption(view.table.method)

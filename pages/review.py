@@ -1,32 +1,22 @@
 """Disclosure review (statisticians only): every cell of a view's tables with its true count,
 the value the chosen policy shows, its status and rule, and the interval an attacker could
 deduce for each hidden cell; exports the output-check report (HTML, JSON). Thin: the review
-and the report are built in explorer.review and explorer.output_report. The true values are
+and the report are built in explorer.release.review and explorer.release.output_report. The true values are
 shown in a static table (no CSV toolbar) and leave the page only inside the report."""
 
 import streamlit as st
 
-from explorer.app_support import load_catalog_for_app, require_router, review_tables_for
+from explorer.app.cached import load_catalog_for_app, require_router, review_tables_for
 from explorer.auth import require_role
 from explorer.errors import ExplorerError
-from explorer.output_report import WARNING, report_filename, report_html, report_json
-from explorer.review import (
-    BANNER,
-    REVIEW_AUDIENCE,
-    CUSTOM,
-    MAX_CUSTOM_THRESHOLD,
-    POLICY_CHOICES,
-    POLICY_PARAMETERS,
-    REASON_TEXT,
-    DecisionReason,
-    display_frame,
-    policy_from_query_params,
-    policy_to_query_params,
-    summary_lines,
+from explorer.release import (
+    BANNER, CUSTOM, MAX_CUSTOM_THRESHOLD, POLICY_CHOICES, POLICY_PARAMETERS, REASON_TEXT,
+    REVIEW_AUDIENCE, WARNING, DecisionReason, policy_from_query_params, policy_to_query_params,
+    report_filename, report_html, report_json, review_frame, summary_lines,
 )
 from explorer.tables import policy_for
-from explorer.view_state import ExploreView, view_from_query_params, view_to_query_params
-from explorer.view_widgets import escape_markdown, seed_view_widgets, view_selectors
+from explorer.app.view_state import ExploreView, view_from_query_params, view_to_query_params
+from explorer.app.widgets import escape_markdown, seed_view_widgets, view_selectors
 
 require_router()
 require_role("statistician")
@@ -109,7 +99,7 @@ for tab, review in zip(st.tabs(["The view", "Trend by calendar year"]), reviews)
         st.markdown("\n".join(f"- {line}" for line in summary_lines(review)))
         for reason in review.recommendation_reasons():
             st.markdown(f"- {reason}")
-        st.table(display_frame(review))
+        st.table(review_frame(review))
         st.caption("Audit interval: what an attacker can deduce about a hidden cell from every "
                    "shown cell and margin (under a perturbed policy, knowing only that each shown "
                    "count lies within the p-table's maximum noise of its true count). Must reach: the range the interval must cover (a "

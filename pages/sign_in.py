@@ -5,7 +5,7 @@ page says who you are and offers sign-out. Thin: checks live in explorer.auth.""
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from explorer.app_support import require_router
+from explorer.app.cached import require_router
 from explorer.auth import (PUBLIC, accounts_path, current_role, current_user, oidc_available,
                            oidc_configured, sign_in_local, sign_out)
 from explorer.auth.roles import ROLE_NAMES

@@ -105,8 +105,8 @@ def census_catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory: pytest.TempPathFactory, census_catalog: Catalog) -> TinyDatabase:
     """A 12-person census_mortality database with the catalog's exact column types, written by
-    the person-level model's own build steps (explorer.synth.exposure_index)."""
-    from explorer.synth import exposure_index
+    the person-level model's own build steps (explorer.data.exposure_index)."""
+    from explorer.data import exposure_index
 
     path = tmp_path_factory.mktemp("tiny") / "census_mortality.duckdb"
     person_rows, linkage, deaths = _tiny_person_rows()
@@ -131,7 +131,7 @@ def default_database_dir(tmp_path_factory, census_catalog: Catalog) -> Path:
     """A data directory holding the test-size database (TEST_PERSONS, the catalog's default
     seed), built once per test session with the real builder. The default dataset is larger
     (catalog build.default_persons); tests keep this small one."""
-    from explorer.synth import build_dataset
+    from explorer.data import build_dataset
 
     directory = tmp_path_factory.mktemp("default_data")
     defaults = census_catalog.build_defaults
@@ -181,7 +181,7 @@ def local_accounts(tmp_path_factory) -> LocalAccounts:
 @pytest.fixture(scope="session")
 def published_only_dir(tmp_path_factory, census_catalog, default_database) -> Path:
     """A data directory holding the published public views and nothing else (no database)."""
-    from explorer.publish import publish
+    from explorer.release.publish import publish
 
     directory = tmp_path_factory.mktemp("published_only")
     publish(census_catalog, database_path=default_database,

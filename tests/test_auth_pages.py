@@ -123,7 +123,7 @@ def test_official_signs_in_opens_explore_but_not_review(app, passwords, menus):
 
 
 def test_statistician_signs_in_and_opens_review(app, passwords, menus):
-    from explorer.review import BANNER
+    from explorer.release.review import BANNER
 
     at = _sign_in(app.run(), "sam", passwords["sam"])
     assert at.session_state[ROLE_KEY] == "statistician"

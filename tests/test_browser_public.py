@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.published import load_publication
+from explorer.release.published_file import load_publication
 from test_browser import (CHROMIUM, SHOTS, WAIT, _open, _wait_idle, browser,  # noqa: F401
                           page, streamlit_server)
 

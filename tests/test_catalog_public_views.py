@@ -9,8 +9,8 @@ import pytest
 
 from explorer.catalog import load_catalog_file
 from explorer.errors import QueryError
-from explorer.safe_messaging import SUPPORT_NOTICE, wording_problems
-from explorer.table_request import validate_request
+from explorer.catalog.safe_messaging import SUPPORT_NOTICE, wording_problems
+from explorer.tables.request import validate_request
 from test_catalog import _assert_catalog_error, _write_variant
 
 pytestmark = pytest.mark.unit

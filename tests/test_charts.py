@@ -20,14 +20,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from explorer import charts
+from explorer.app import charts
 from explorer.db.connection import open_database
-from explorer.measure_table import measure_table, replaced_for_leak_tests
+from explorer.tables.measure_table import measure_table, replaced_for_leak_tests
 from explorer.sdc.protect import protect
 from explorer.sdc.raw_table import RawTable
 from explorer.sdc.status import CellStatus
 from explorer.sdc.structure import TOTAL, DimensionLevels
-from explorer.table_request import AGE_ADJUSTED_MEASURES, validate_request
+from explorer.tables.request import AGE_ADJUSTED_MEASURES, validate_request
 from explorer.tables import build_table, policy_for, protected_table
 
 pytestmark = pytest.mark.sql
@@ -327,7 +327,7 @@ def test_the_leak_check_catches_a_leak(census_catalog, database):
 def test_the_leaky_table_is_refused_by_the_measures_step(census_catalog, database):
     """replaced_for_leak_tests is the only way to build the leaky table above: the measures
     step itself refuses to seal a hidden row that carries a number."""
-    from explorer.measure_table import restore_published
+    from explorer.tables.measure_table import restore_published
 
     table = _table(census_catalog, database, outcome="suicide", measure="count",
                    by=["ethnicity_detailed"])
@@ -390,9 +390,9 @@ def test_trend_chart_keeps_hidden_years_as_labelled_gaps(census_catalog, default
     """Trend tables (group x calendar year) are protected as one table; hidden years are gaps
     with their marker, and no hidden cell's true count appears anywhere in the figure."""
 
-    from explorer.charts import chart_for, trend_chart
+    from explorer.app.charts import chart_for, trend_chart
     from explorer.db.connection import open_database
-    from explorer.table_request import trend_request, validate_request
+    from explorer.tables.request import trend_request, validate_request
     from explorer.tables import build_table, protected_table
 
     with open_database(default_database) as database:

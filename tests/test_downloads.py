@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from explorer.db.connection import open_database
-from explorer.downloads import csv_download, notes_lines, xlsx_download
+from explorer.app.downloads import csv_download, notes_lines, xlsx_download
 from explorer.sdc.status import CellStatus
-from explorer.table_request import validate_request
+from explorer.tables.request import validate_request
 from explorer.tables import build_table
 
 SHOWN = CellStatus.SHOWN.value

@@ -1,8 +1,8 @@
-"""The ONS cause-group rule (queries/build/macros.sql, exposed as explorer.synth.icd10)."""
+"""The ONS cause-group rule (queries/build/macros.sql, exposed as explorer.data.icd10)."""
 
 import pytest
 
-from explorer.synth.icd10 import CANCER, CIRCULATORY, COVID19, OTHER, SUICIDE, cause_group
+from explorer.data.icd10 import CANCER, CIRCULATORY, COVID19, OTHER, SUICIDE, cause_group
 
 pytestmark = pytest.mark.unit
 

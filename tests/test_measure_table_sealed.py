@@ -1,5 +1,5 @@
 """One sealed carrier out of protection (issue 11): a MeasureTable is made only by the measures
-step (explorer/measure_table.py), is read-only, carries the row flags of the protected cells,
+step (explorer/tables/measure_table.py), is read-only, carries the row flags of the protected cells,
 and speaks the one status vocabulary of explorer.sdc.status."""
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from explorer.db.connection import open_database
-from explorer.measure_table import (MARGIN_SUFFIX, TOTAL, MeasureTable, measure_table,
+from explorer.tables.measure_table import (MARGIN_SUFFIX, TOTAL, MeasureTable, measure_table,
                                     row_flag_columns)
 from explorer.sdc.status import CellStatus
-from explorer.table_request import validate_request
+from explorer.tables.request import validate_request
 from explorer.tables import build_table, protected_table
 
 ROOT = Path(__file__).resolve().parent.parent
-MEASURES_STEP = ROOT / "explorer" / "measure_table.py"
+MEASURES_STEP = ROOT / "explorer" / "tables" / "measure_table.py"
 pytestmark = pytest.mark.sql
 
 
@@ -57,7 +57,7 @@ def test_constructing_a_measure_table_outside_the_measures_step_raises(by_region
 
 
 def test_no_module_outside_the_measures_step_constructs_one():
-    """Only explorer/measure_table.py calls the constructor or names its token, in the library,
+    """Only explorer/tables/measure_table.py calls the constructor or names its token, in the library,
     the pages, the app, the benchmarks and the tests."""
     call = re.compile(r"\bMeasureTable\s*\(")
     token = "_MEASURES" + "_TOKEN"  # spelled in two parts so this file does not name it
@@ -157,9 +157,10 @@ def test_measure_frames_carry_reader_statuses(census_catalog, database):
         assert set(expected) <= readers
 
 
-OWN_MODULES = ("explorer/measure_table.py", "explorer/charts.py", "explorer/linkage_quality.py",
-               "explorer/published.py", "explorer/publish.py", "explorer/public_headline.py",
-               "explorer/downloads.py", "explorer/tables.py", "explorer/app_support.py")
+OWN_MODULES = ("explorer/tables/measure_table.py", "explorer/app/charts.py",
+               "explorer/tables/linkage_quality.py", "explorer/release/published_file.py",
+               "explorer/release/publish.py", "explorer/release/headlines.py",
+               "explorer/app/downloads.py", "explorer/tables/build.py", "explorer/app/cached.py")
 
 
 def _string_constants(text: str) -> set[str]:
@@ -182,5 +183,5 @@ def test_no_status_is_spelled_outside_the_sdc_layer():
     spelled = {str(path.relative_to(ROOT)): sorted(_string_constants(path.read_text()) & statuses)
                for path in paths}
     assert {path: words for path, words in spelled.items() if words} == {}
-    published = (ROOT / "explorer" / "published.py").read_text()
+    published = (ROOT / "explorer" / "release" / "published_file.py").read_text()
     assert not re.search(r"""["']hidden["']""", published)

@@ -51,7 +51,7 @@ def test_if_absent_rebuilds_a_database_that_does_not_match_the_catalog(outdated_
 
 
 def test_the_app_refuses_an_outdated_database_with_a_clear_message(outdated_database):
-    from explorer.app_support import _database_at
+    from explorer.app.cached import _database_at
 
     with pytest.raises(DatabaseOutdatedError) as raised:
         _database_at(str(outdated_database), "census_mortality")

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer.app_support import csv_download, hidden_cell_summary
+from explorer.app.cached import csv_download, hidden_cell_summary
 from explorer.auth import ROLE_KEY, USER_KEY
-from explorer.measure_table import MeasureTable
+from explorer.tables.measure_table import MeasureTable
 from explorer.sdc.status import CellStatus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,8 +143,8 @@ def test_data_catalog_lists_every_dimension(app, census_catalog):
 
 def test_csv_download_has_notes_header_then_the_protected_table(app, census_catalog):
     at = _open(app, "pages/explore.py")
-    from explorer.app_support import measure_table_for
-    from explorer.view_state import default_view
+    from explorer.app.cached import measure_table_for
+    from explorer.app.view_state import default_view
     table = measure_table_for(default_view(census_catalog).request(census_catalog))
     assert isinstance(table, MeasureTable)
     text = csv_download(table, census_catalog)
@@ -176,8 +176,8 @@ def test_explore_draws_the_chart(app):
 
 def test_hidden_cells_are_counted_by_status_and_reason(monkeypatch, default_database_dir,
                                                       census_catalog):
-    from explorer.app_support import measure_table_for
-    from explorer.table_request import validate_request
+    from explorer.app.cached import measure_table_for
+    from explorer.tables.request import validate_request
 
     monkeypatch.setenv("EXPLORER_DATA_DIR", str(default_database_dir))
     request = validate_request(census_catalog, outcome="suicide", measure="count",
@@ -210,7 +210,7 @@ def test_linkage_rates_protect_small_unlinked_counts(default_database, census_ca
     """Linked and unlinked counts are protected together: a group with a handful of unlinked
     people gets no rate (it would reveal them)."""
     from explorer.db.connection import open_database
-    from explorer.linkage_quality import linkage_rate_table
+    from explorer.tables.linkage_quality import linkage_rate_table
 
     with open_database(default_database) as database:
         table = linkage_rate_table(census_catalog, database, "armed_forces")

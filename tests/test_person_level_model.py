@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from explorer.db import QueryRunner, open_database
-from explorer.table_request import validate_request
+from explorer.tables.request import validate_request
 from explorer.tables import build_view_tables
 
 pytestmark = pytest.mark.sql

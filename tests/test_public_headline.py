@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from explorer.measure_table import TOTAL, MeasureTable, restore_published, row_flag_columns
-from explorer.public_headline import headline
-from explorer.safe_messaging import wording_problems
+from explorer.tables.measure_table import TOTAL, MeasureTable, restore_published, row_flag_columns
+from explorer.release.headlines import headline
+from explorer.catalog.safe_messaging import wording_problems
 from explorer.sdc.status import CellStatus
-from explorer.table_request import TableRequest
+from explorer.tables.request import TableRequest
 
 pytestmark = pytest.mark.unit
 NAN = float("nan")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer.published import load_publication
-from explorer.safe_messaging import wording_problems
+from explorer.release.published_file import load_publication
+from explorer.catalog.safe_messaging import wording_problems
 from explorer.sdc.status import CellStatus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,7 +130,7 @@ def test_public_charts_take_totals_and_reference_from_the_file(monkeypatch, publ
     the total without the catalog (which the public page does not read for them)."""
     import explorer.catalog
 
-    from explorer.charts import chart_for, margin_rows
+    from explorer.app.charts import chart_for, margin_rows
 
     def refuse(*args, **kwargs):
         raise AssertionError("the public charts loaded the catalog")

@@ -16,14 +16,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from explorer.aggregate import raw_table
+from explorer.tables.aggregate import raw_table
 from explorer.db.connection import open_database
 from explorer.db.runner import QueryRunner
-from explorer.measure_table import MARGIN_SUFFIX, replaced_for_leak_tests
-from explorer.published import (FORMAT, FORMAT_VERSION, PUBLISHED_STATUSES, PublishedFileError,
+from explorer.tables.measure_table import MARGIN_SUFFIX, replaced_for_leak_tests
+from explorer.release.published_file import (FORMAT, FORMAT_VERSION, PUBLISHED_STATUSES, PublishedFileError,
                                 load_publication, published_path, view_csv)
-from explorer.publish import build_view_table, publish, view_request
-from explorer.safe_messaging import wording_problems
+from explorer.release.publish import build_view_table, publish, view_request
+from explorer.catalog.safe_messaging import wording_problems
 from explorer.sdc.status import CellStatus
 from explorer.sdc.structure import build_structure
 from explorer.tables import build_table, policy_for
@@ -190,7 +190,7 @@ def test_a_view_that_fails_its_audit_is_not_published(census_catalog, database, 
 def test_a_view_with_secondary_suppression_is_not_published(census_catalog, database, monkeypatch):
     """The published file never tells primary from secondary suppression: a public view with a
     secondary suppression (the public policy has none today) is refused, not published."""
-    import explorer.publish as publishing
+    import explorer.release.publish as publishing
 
     real = publishing.measure_table
 
@@ -312,9 +312,9 @@ def test_absent_and_unreadable_files_say_how_to_publish(tmp_path, monkeypatch):
 
 
 def test_reading_modules_never_import_the_database_layer():
-    code = ("import sys; import explorer.published, explorer.charts, explorer.public_headline, "
-            "explorer.safe_messaging; bad = sorted(m for m in sys.modules if m == 'duckdb' or "
-            "m.startswith(('explorer.db', 'explorer.tables', 'explorer.aggregate'))); "
+    code = ("import sys; import explorer.release.published_file, explorer.app.charts, explorer.release.headlines, "
+            "explorer.catalog.safe_messaging; bad = sorted(m for m in sys.modules if m == 'duckdb' or "
+            "m.startswith(('explorer.db', 'explorer.tables.build', 'explorer.tables.aggregate'))); "
             "assert not bad, bad")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

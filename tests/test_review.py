@@ -1,5 +1,5 @@
-"""The statistician's disclosure review (explorer.review) and the output-check report
-(explorer.output_report): hand-computed audit intervals, every hidden cell in the report, the
+"""The statistician's disclosure review (explorer.release.review) and the output-check report
+(explorer.release.output_report): hand-computed audit intervals, every hidden cell in the report, the
 custom threshold, and no path from the review to the Explore page, CSV or CLI."""
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ import pytest
 
 from explorer.db.connection import open_database
 from explorer.errors import ExplorerError
-from explorer.output_report import (
+from explorer.release.output_report import (
     REPORT_SCHEMA,
     WARNING,
     report_filename,
     report_html,
     report_json,
 )
-from explorer.review import (
+from explorer.release.review import (
     BANNER,
     DecisionReason,
     Recommendation,
@@ -44,7 +44,7 @@ from explorer.sdc.policy import load_policy
 from explorer.sdc.protect import protect
 from explorer.sdc.raw_table import RawTable
 from explorer.sdc.structure import DimensionLevels
-from explorer.table_request import trend_request, validate_request
+from explorer.tables.request import trend_request, validate_request
 from explorer.tables import policy_for, build_view_tables, protected_view_tables, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -401,14 +401,15 @@ def test_only_the_review_page_reaches_the_review_and_report_modules():
     users = {}
     for path in list(ROOT.glob("explorer/**/*.py")) + list(ROOT.glob("pages/*.py")) + [ROOT / "app.py"]:
         text = path.read_text()
-        names = set(re.findall(r"\b(review_tables_for|explorer\.review|explorer\.output_report|"
+        names = set(re.findall(r"\b(review_tables_for|explorer\.release\.review|explorer\.release\.output_report|"
                                r"review_view_tables|review_table|report_html|report_json)\b", text))
         if names:
             users[str(path.relative_to(ROOT))] = names
-    assert set(users) <= {"explorer/review.py", "explorer/output_report.py",
-                          "explorer/app_support.py", "pages/review.py", "explorer/cli.py"}, users
+    assert set(users) <= {"explorer/release/review.py", "explorer/release/output_report.py",
+                          "explorer/release/__init__.py", "explorer/app/cached.py",
+                          "pages/review.py", "explorer/cli/commands.py"}, users
     # the CLI: only its review command (for output checkers), never the table command
-    cli = (ROOT / "explorer/cli.py").read_text()
+    cli = (ROOT / "explorer/cli/commands.py").read_text()
     table_command = cli[cli.index("def _cmd_table"):cli.index("\ndef ", cli.index("def _cmd_table") + 1)]
     assert not re.search(r"review|report_", table_command)
     assert users["pages/review.py"] >= {"review_tables_for", "report_html", "report_json"}

@@ -14,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.auth import ROLE_KEY, USER_KEY
 from explorer.db.connection import open_database
-from explorer.output_report import WARNING
-from explorer.review import BANNER, review_policy, review_view_tables
-from explorer.table_request import validate_request
+from explorer.release.output_report import WARNING
+from explorer.release.review import BANNER, review_policy, review_view_tables
+from explorer.tables.request import validate_request
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/review.py"

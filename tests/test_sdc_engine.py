@@ -274,4 +274,4 @@ def test_only_the_measures_layer_reads_stratified_inputs():
     callers = {str(path.relative_to(ROOT))
                for path in list(ROOT.glob("explorer/**/*.py")) + list(ROOT.glob("pages/*.py"))
                if "stratified_inputs_for_measures" in path.read_text()}
-    assert callers <= {"explorer/sdc/protected_table.py", "explorer/measures/cell_measures.py"}
+    assert callers <= {"explorer/sdc/protected_table.py", "explorer/tables/cell_measures.py"}

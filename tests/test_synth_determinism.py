@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from explorer.errors import ExplorerError
-from explorer.synth import build, build_dataset
+from explorer.data import build, build_dataset
 
 pytestmark = pytest.mark.sql
 

@@ -18,7 +18,7 @@ import pytest
 from explorer.db.connection import open_database
 from explorer.errors import QueryError
 from explorer.sdc.status import CellStatus
-from explorer.table_request import parse_period, parse_where, validate_request
+from explorer.tables.request import parse_period, parse_where, validate_request
 from explorer.tables import build_table, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,7 +201,7 @@ def test_cli_missing_database_says_how_to_build_it(tmp_path):
 def test_view_tables_from_one_scan_equal_separate_builds(census_catalog, database, request_fields):
     """The Explore page builds its view and trend tables from one query; they must equal the
     tables built one by one."""
-    from explorer.table_request import trend_request
+    from explorer.tables.request import trend_request
     from explorer.tables import build_view_tables
 
     request = validate_request(census_catalog, outcome="suicide", **request_fields)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from explorer.view_state import (ExploreView, default_view, view_from_query_params,
+from explorer.app.view_state import (ExploreView, default_view, view_from_query_params,
                                  view_to_query_params)
 
 pytestmark = pytest.mark.unit

@@ -12,7 +12,7 @@ from explorer.auth.roles import (OFFICIAL, ROLE_NAMES, ROLES, STATISTICIAN, allo
                                  may_open)
 from explorer.auth.session import (current_role, current_user, remember_refused_page,
                                    role_mapping_problem, show_refusal, sign_out)
-from explorer.view_widgets import escape_markdown
+from explorer.app.widgets import escape_markdown
 
 #: Menu sections, by who may open the pages in them.
 SECTIONS = {frozenset(ROLES): "Everyone",

@@ -15,6 +15,7 @@ from explorer.catalog.model import (
     HierarchyGroup, Linkage, LinkageQuality, Outcome, PublicView, StandardPopulation,
     StructuralZero, Table,
 )
+from explorer.catalog.safe_messaging import SUPPORT_NOTICE, wording_problems
 from explorer.catalog.schema import CATALOG_SCHEMA, IDENTIFIER_PATTERN
 from explorer.errors import CatalogError
 from explorer.paths import catalog_dir
@@ -22,7 +23,8 @@ from explorer.paths import catalog_dir
 __all__ = [
     "CATALOG_SCHEMA", "IDENTIFIER_PATTERN", "BuildDefaults", "Catalog", "Category", "Cohort",
     "Column", "Dimension", "ExposureIndex", "FollowUp", "Hierarchy", "HierarchyGroup", "Linkage",
-    "LinkageQuality", "Outcome", "PublicView", "StandardPopulation", "StructuralZero", "Table",
+    "LinkageQuality", "Outcome", "PublicView", "SUPPORT_NOTICE", "StandardPopulation", "StructuralZero",
+    "Table", "wording_problems",
     "available_datasets", "format_key_path", "load_catalog", "load_catalog_file",
 ]
 

@@ -357,7 +357,7 @@ class PublicView:
     """A curated view for the public summary page, published by ``python -m explorer publish``
     under the public disclosure control policy. ``period`` None: the whole follow-up (from the
     outcome's first year). The texts are plain English; for a view ``about_suicide`` they
-    follow the Samaritans' media guidelines (explorer.safe_messaging)."""
+    follow the Samaritans' media guidelines (explorer.catalog.safe_messaging)."""
 
     code: str
     title: str

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from explorer.catalog.model import Dimension, FollowUp, Outcome, PublicView, StandardPopulation
-from explorer.safe_messaging import wording_problems
+from explorer.catalog.safe_messaging import wording_problems
 
 _TEXTS = ("title", "headline_subject", "what_it_means", "what_it_does_not_mean")
 
@@ -59,7 +59,7 @@ def _period(path: list[str | int], raw: dict[str, Any], outcome: Outcome,
 
 def _check_suicide_text(path: list[str | int], raw: dict[str, Any], outcome: Outcome) -> None:
     """A suicide outcome must be marked about_suicide, and then its texts follow the
-    Samaritans' media guidelines (explorer.safe_messaging)."""
+    Samaritans' media guidelines (explorer.catalog.safe_messaging)."""
     if "suicide" in f"{outcome.code} {outcome.label}".casefold() and not raw["about_suicide"]:
         raise PublicViewProblem(path + ["about_suicide"], f"outcome {outcome.code!r} is about "
                                                           "suicide: set about_suicide: true (the "

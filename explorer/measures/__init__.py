@@ -8,8 +8,8 @@ Modules, one job each (formula sources are in each function's docstring):
 - ``ratios``: ratio of two DSRs (log-scale delta method) and crude rate ratio
   (exact conditional binomial CI).
 - ``inequality`` (SII/RII) and ``regression`` (Poisson GLM rate ratios) are maintained separately.
-- ``cell_measures``: each measure code computed from a ProtectedTable's shown cells (the
-  measures step, explorer.measure_table, seals its result into a MeasureTable).
+The measure codes of a table are computed from a ProtectedTable's shown cells in
+explorer.tables.cell_measures, which calls these.
 
 Conventions: inputs are array-like and broadcast; outputs are float ndarrays (0-d for
 scalar input); NaN in gives NaN out; negative counts or denominators raise ValueError.

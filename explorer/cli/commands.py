@@ -104,7 +104,7 @@ def _add_view_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _view_request(args: argparse.Namespace, catalog, audience: str):
     """The validated request the view arguments name (QueryError for anything invalid)."""
-    from explorer.table_request import parse_period, parse_where, validate_request
+    from explorer.tables.request import parse_period, parse_where, validate_request
 
     return validate_request(
         catalog, outcome=args.outcome, measure=args.measure,
@@ -116,7 +116,7 @@ def _view_request(args: argparse.Namespace, catalog, audience: str):
 def _cmd_build_data(args: argparse.Namespace) -> int:
     from explorer.catalog import load_catalog
     from explorer.paths import default_database_path
-    from explorer.synth import build_dataset
+    from explorer.data import build_dataset
 
     catalog = load_catalog(args.dataset)
     out = args.out or default_database_path(args.dataset)
@@ -173,9 +173,9 @@ def _cmd_table(args: argparse.Namespace) -> int:
 def _cmd_review(args: argparse.Namespace) -> int:
     from explorer.catalog import load_catalog
     from explorer.db.connection import open_database
-    from explorer.output_report import report_html, report_json
+    from explorer.release.output_report import report_html, report_json
     from explorer.paths import default_database_path
-    from explorer.review import REVIEW_AUDIENCE, review_policy, review_view_tables
+    from explorer.release.review import REVIEW_AUDIENCE, review_policy, review_view_tables
 
     catalog = load_catalog(args.dataset)
     policy = review_policy(catalog, args.policy, args.threshold)
@@ -189,7 +189,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
 def _cmd_publish(args: argparse.Namespace) -> int:
     from explorer.catalog import load_catalog
-    from explorer.publish import publish
+    from explorer.release.publish import publish
 
     result = publish(load_catalog(args.dataset), database_path=args.database, out=args.out,
                      if_absent=args.if_absent)

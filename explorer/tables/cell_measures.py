@@ -1,6 +1,6 @@
 """Measures computed from the cells of a ProtectedTable: one function per measure code, each
 returning the measure frame, its unit, its method text and notes (the measures step,
-explorer.measure_table, seals the result into a MeasureTable).
+explorer.tables.measure_table, seals the result into a MeasureTable).
 
 Every number comes from what the policy shows: the shown (perturbed, for official and public
 outputs) count and rounded denominator of each cell, and, for age-standardised measures, each
@@ -25,7 +25,7 @@ from explorer.measures.regression import poisson_rate_ratios
 from explorer.measures.standardisation import directly_standardised_rate
 from explorer.sdc.protected_table import ProtectedTable
 from explorer.sdc.status import CellStatus, Marker
-from explorer.table_request import MEASURES, TableRequest
+from explorer.tables.request import MEASURES, TableRequest
 
 SHOWN = CellStatus.SHOWN.value
 

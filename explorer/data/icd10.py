@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-from explorer.synth.sql import build_sql
+from explorer.data.sql import build_sql
 
 SUICIDE, COVID19, CIRCULATORY, CANCER, OTHER = 1, 2, 3, 4, 5
 

@@ -11,12 +11,12 @@ from explorer.catalog import Catalog, available_datasets, load_catalog
 from explorer.db.connection import Database, open_database
 from explorer.db.runner import QueryRunner
 from explorer.errors import DatabaseMissingError, DatabaseOutdatedError
-from explorer.measure_table import MeasureTable
+from explorer.tables.measure_table import MeasureTable
 from explorer.paths import default_database_path
-from explorer.review import ReviewTable, review_policy, review_view_tables
+from explorer.release.review import ReviewTable, review_policy, review_view_tables
 from explorer.sdc.status import CellStatus
-from explorer.table_request import TableRequest, validate_request
-from explorer.downloads import csv_download, xlsx_download  # noqa: F401 - pages import them from here
+from explorer.tables.request import TableRequest, validate_request
+from explorer.app.downloads import csv_download, xlsx_download  # noqa: F401 - pages import them from here
 from explorer.tables import build_table, build_view_tables
 
 
@@ -158,7 +158,7 @@ def review_tables_for(request: TableRequest, policy_choice: str,
 
 @st.cache_data(show_spinner="Protecting the linkage table...", max_entries=64)
 def _cached_linkage_table(dataset: str, database_path: str, dimension: str, audience: str) -> MeasureTable:
-    from explorer.linkage_quality import linkage_rate_table
+    from explorer.tables.linkage_quality import linkage_rate_table
 
     return linkage_rate_table(load_catalog_for_app(dataset), _database_at(database_path, dataset),
                               dimension, audience)

@@ -27,9 +27,9 @@ import pandas as pd
 
 from explorer import __version__
 from explorer.catalog import Catalog
-from explorer.review import REASON_TEXT, DecisionReason, ReviewTable
+from explorer.release.review import REASON_TEXT, DecisionReason, ReviewTable
 from explorer.sdc.status import CellStatus
-from explorer.table_request import MEASURES
+from explorer.tables.request import MEASURES
 
 WARNING = "CONTAINS UNPROTECTED VALUES — for output checkers only"
 SCHEMA_VERSION = "1.0"

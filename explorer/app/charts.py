@@ -1,6 +1,6 @@
 """Plotly figures drawn from a protected ``MeasureTable`` and nothing else.
 
-Every function takes a :class:`~explorer.measure_table.MeasureTable` (anything else, such as a
+Every function takes a :class:`~explorer.tables.measure_table.MeasureTable` (anything else, such as a
 DataFrame of raw counts, raises TypeError), so a chart can only show numbers that have passed
 disclosure control. Hover text is built only from the frame's shown columns (value, lower,
 upper, events, denominator, marker); hidden and not-calculated rows are kept on the category
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from explorer.measure_table import MARGIN_SUFFIX, TOTAL, MeasureTable
+from explorer.tables.measure_table import MARGIN_SUFFIX, TOTAL, MeasureTable
 
 # Okabe and Ito (2008), colour-blind safe.
 OKABE_ITO = {
@@ -225,7 +225,7 @@ def trend_chart(table: MeasureTable) -> go.Figure:
     hover text comes from shown columns only."""
     table = _require(table)
     if "year" not in table.request.by:
-        raise ValueError("trend_chart needs a table broken down by year (explorer.table_request.trend_request)")
+        raise ValueError("trend_chart needs a table broken down by year (explorer.tables.request.trend_request)")
     frame, flags = table.frame, table.row_flags
     dims = [d for d in dimension_columns(table) if d != "year"]
     keep = ~_is_total(flags, "year")  # the 'All years' margin

@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.aggregate import dimension_labels, dimension_levels
+from explorer.tables.aggregate import dimension_labels, dimension_levels
 from explorer.catalog import Catalog
 from explorer.db.connection import Database
 from explorer.db.runner import QueryRunner
-from explorer.measure_table import (LINKAGE_DIMENSION, LINKED, NOT_LINKED, MeasureTable,
+from explorer.tables.measure_table import (LINKAGE_DIMENSION, LINKED, NOT_LINKED, MeasureTable,
                                     linkage_measure_table)
 from explorer.sdc.protect import protect
 from explorer.sdc.raw_table import RawTable
 from explorer.sdc.structure import DimensionLevels
-from explorer.tables import policy_for
+from explorer.tables.build import policy_for
 
 
 def linkage_rate_table(catalog: Catalog, database: Database, dimension: str,
                        audience: str = "official") -> MeasureTable:
     """Percentage of census records linked, by one person-level dimension: query, lay out the
     linked and unlinked counts as one RawTable, protect it under the audience's policy, and
-    hand the ProtectedTable to the measures step (explorer.measure_table)."""
+    hand the ProtectedTable to the measures step (explorer.tables.measure_table)."""
     chosen = catalog.dimension(dimension)
     frame = QueryRunner(database, catalog).linkage_rates(dimension)
     levels = dimension_levels(chosen)

@@ -1,6 +1,6 @@
 """The synthetic census population of England and Wales on 27 March 2011, one chunk at a time.
 
-Every attribute is drawn with numpy from the shares in explorer.synth.parameters, conditional on
+Every attribute is drawn with numpy from the shares in explorer.data.parameters, conditional on
 age, sex, region and ethnicity where the census shows strong dependence. Codes follow
 data_catalog/census_mortality.yaml.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.synth import parameters as P
-from explorer.synth.sampling import band_index, categorical, categorical_by_row, normalised_rows
+from explorer.data import parameters as P
+from explorer.data.sampling import band_index, categorical, categorical_by_row, normalised_rows
 
 U8 = np.uint8
 

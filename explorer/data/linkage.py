@@ -2,14 +2,14 @@
 
 About 95% of census records were linked [LINK]; the rate is lower for ages 20-29, men, some
 minority ethnic groups and London (direction of the Census 2021 PDS linkage). Numbers are in
-explorer.synth.parameters.
+explorer.data.parameters.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from explorer.synth import parameters as P
+from explorer.data import parameters as P
 
 MATCH_NHS_NUMBER, MATCH_KEY, NOT_LINKED = 1, 2, 3
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.catalog import Catalog
-from explorer.table_request import MEASURES, offered_periods
-from explorer.view_state import ExploreView
+from explorer.tables.request import MEASURES, offered_periods
+from explorer.app.view_state import ExploreView
 
 NONE = ""
 _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"

@@ -14,7 +14,7 @@ from explorer.catalog import Catalog, Dimension
 from explorer.db.runner import QueryRunner
 from explorer.sdc.raw_table import RawTable
 from explorer.sdc.structure import TOTAL, DimensionLevels
-from explorer.table_request import TableRequest
+from explorer.tables.request import TableRequest
 
 SEX = "sex"
 ALL = "all"

@@ -19,10 +19,10 @@ import datetime as dt
 
 import numpy as np
 
-from explorer.synth import mortality_parameters as M
-from explorer.synth import parameters as P
-from explorer.synth.population import age_group_code
-from explorer.synth.sampling import band_index, mean_one_within_groups, weighted_choice
+from explorer.data import mortality_parameters as M
+from explorer.data import parameters as P
+from explorer.data.population import age_group_code
+from explorer.data.sampling import band_index, mean_one_within_groups, weighted_choice
 
 DAYS_PER_YEAR = 365.25
 CAUSE_SUICIDE, CAUSE_COVID, CAUSE_CIRCULATORY, CAUSE_CANCER, CAUSE_OTHER = 1, 2, 3, 4, 5
@@ -104,7 +104,7 @@ def _cause_shares(exact_age: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def simulate_deaths(rng: np.random.Generator, persons: dict[str, np.ndarray],
                     at_risk: np.ndarray) -> dict[str, np.ndarray]:
     """Deaths of the persons flagged ``at_risk``: person_id, death_day (days after census day),
-    underlying_cause (ICD-10). Only the person columns of explorer.synth.population are used."""
+    underlying_cause (ICD-10). Only the person columns of explorer.data.population are used."""
     count = len(persons["person_id"])
     uniforms = rng.random((4, count))
     clock = -np.log1p(-uniforms[0])  # Exp(1) threshold on the cumulative hazard

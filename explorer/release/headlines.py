@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.measure_table import TOTAL, MeasureTable
+from explorer.tables.measure_table import TOTAL, MeasureTable
 
 _LEFT_OUT = ("Groups whose figures are hidden to protect confidentiality, not applicable, or "
              "based on too few deaths to be reliable are left out of this comparison.")

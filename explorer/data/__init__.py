@@ -1,5 +1,5 @@
 """Deterministic synthetic linked databases (python -m explorer build-data)."""
 
-from explorer.synth.build import BuildReport, build_dataset
+from explorer.data.build import BuildReport, build_dataset
 
 __all__ = ["BuildReport", "build_dataset"]

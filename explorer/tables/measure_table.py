@@ -6,9 +6,9 @@ only the measures step's functions make one:
 
 - ``measure_table(protected, request, catalog)``: a request's measure (explorer.tables).
 - ``linkage_measure_table(protected, dimension, catalog, audience)``: the Data catalog page's
-  linkage rate by group, from the protected linked x unlinked table (explorer.linkage_quality).
+  linkage rate by group, from the protected linked x unlinked table (explorer.tables.linkage_quality).
 - ``restore_published(...)``: a validated view of the published file back into a MeasureTable
-  (explorer.published); the file holds only protected numbers and the row flags made here.
+  (explorer.release.published_file); the file holds only protected numbers and the row flags made here.
 
 It is read-only; ``frame`` and ``row_flags`` come back as copies, so no caller can edit it.
 
@@ -35,12 +35,12 @@ import numpy as np
 import pandas as pd
 
 from explorer.catalog import Catalog
-from explorer.measures.cell_measures import MEASURE_FUNCTIONS, SHOWN, worst_status
+from explorer.tables.cell_measures import MEASURE_FUNCTIONS, SHOWN, worst_status
 from explorer.measures.proportions import proportion
 from explorer.sdc.protected_table import ProtectedTable
 from explorer.sdc.status import CellStatus, Marker, marker_legend
 from explorer.sdc.structure import TOTAL  # noqa: F401 - re-exported for the row flags
-from explorer.table_request import TableRequest
+from explorer.tables.request import TableRequest
 
 COLUMNS = ["value", "lower", "upper", "events", "denominator", "status", "marker", "rule"]
 NUMBER_COLUMNS = ("value", "lower", "upper", "events", "denominator")
@@ -49,7 +49,7 @@ attack 3)."""
 FLAG_COLUMNS = ("is_margin", "is_reference")
 MARGIN_SUFFIX = "_is_margin"
 LINKAGE_DIMENSION, LINKED, NOT_LINKED = "linkage", "linked", "not_linked"
-"""The second dimension of the linkage table and its two categories (explorer.linkage_quality)."""
+"""The second dimension of the linkage table and its two categories (explorer.tables.linkage_quality)."""
 _READER_STATUSES = frozenset(status.value for status in CellStatus.reader_statuses())
 
 _MEASURES_TOKEN = object()
@@ -73,7 +73,7 @@ class MeasureTable:
                  legend: str, notes: tuple[str, ...]) -> None:
         if token is not _MEASURES_TOKEN:
             raise TypeError("a MeasureTable can only be made by the measures step "
-                            "(explorer.measure_table.measure_table and its siblings)")
+                            "(explorer.tables.measure_table.measure_table and its siblings)")
         frame = frame.reset_index(drop=True).copy()
         dimensions = tuple(column for column in frame.columns if column not in COLUMNS)
         flags = row_flags.reset_index(drop=True).copy()
@@ -249,7 +249,7 @@ def linkage_measure_table(protected: ProtectedTable, dimension: str, catalog: Ca
 def restore_published(request: TableRequest, frame: pd.DataFrame, row_flags: pd.DataFrame, *,
                       title: str, unit: str, method: str, policy: str, legend: str,
                       notes: tuple[str, ...]) -> MeasureTable:
-    """A view of the published file (validated by explorer.published) back as a MeasureTable:
+    """A view of the published file (validated by explorer.release.published_file) back as a MeasureTable:
     its frame (breakdown labels, numbers, status, marker; no rule) and the row flags that
     publishing wrote from the MeasureTable it published."""
     return _seal(request, frame, row_flags, title=title, unit=unit, method=method,

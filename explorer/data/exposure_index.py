@@ -28,7 +28,7 @@ import datetime as dt
 import duckdb
 
 from explorer.errors import ExplorerError
-from explorer.synth.sql import build_sql
+from explorer.data.sql import build_sql
 
 MAX_FOLLOW_UP_YEARS = 15
 """Bands are 5 years wide and the index keeps at most three band changes per person."""

@@ -4,7 +4,7 @@ Persons are generated in fixed-size chunks; chunk ``i`` draws all its random num
 ``numpy.random.default_rng([seed, i])`` and chunks are written in order, so the same
 (persons, seed) gives the same table contents whatever the machine's thread count. Only one chunk
 is held in memory at a time. The database is person-level (docs/data-model.md): one row per
-person with entry, exit and cause, plus the exposure index (explorer.synth.exposure_index) from
+person with entry, exit and cause, plus the exposure index (explorer.data.exposure_index) from
 which queries compute person-years by attained age band and calendar year.
 """
 
@@ -25,12 +25,12 @@ import numpy as np
 import pandas as pd
 
 from explorer.errors import ExplorerError
-from explorer.synth import exposure_index
-from explorer.synth import parameters as P
-from explorer.synth.linkage import generate_linkage
-from explorer.synth.mortality import simulate_deaths
-from explorer.synth.population import generate_persons
-from explorer.synth.sql import build_sql
+from explorer.data import exposure_index
+from explorer.data import parameters as P
+from explorer.data.linkage import generate_linkage
+from explorer.data.mortality import simulate_deaths
+from explorer.data.population import generate_persons
+from explorer.data.sql import build_sql
 
 DATASETS = ("census_mortality",)
 CHUNK_PERSONS = 1_000_000

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from explorer.catalog import Catalog
 from explorer.errors import ExplorerError
-from explorer.table_request import MEASURES, TableRequest, parse_period, validate_request
+from explorer.tables.request import MEASURES, TableRequest, parse_period, validate_request
 
 DEFAULT_OUTCOME = "suicide"
 DEFAULT_MEASURE = "asmr"

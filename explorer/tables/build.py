@@ -1,26 +1,26 @@
 """One path from a request to a protected measure table, shared by the app and the CLI:
-query (explorer.db) -> RawTable (explorer.aggregate) -> protect (explorer.sdc) -> measures
-(explorer.measure_table)."""
+query (explorer.db) -> RawTable (explorer.tables.aggregate) -> protect (explorer.sdc) -> measures
+(explorer.tables.measure_table)."""
 
 from __future__ import annotations
 
 import json
 import math
 
-from explorer.aggregate import raw_table, shared_events_frame
+from explorer.tables.aggregate import raw_table, shared_events_frame
 from explorer.catalog import Catalog
 from explorer.db.connection import Database
 from explorer.db.runner import QueryRunner
-from explorer.measure_table import COLUMNS, MeasureTable, measure_table
+from explorer.tables.measure_table import COLUMNS, MeasureTable, measure_table
 from explorer.sdc.policy import Policy, load_policy
 from explorer.sdc.protect import protect
 from explorer.sdc.protected_table import ProtectedTable
-from explorer.table_request import TableRequest, trend_request
+from explorer.tables.request import TableRequest, trend_request
 
 
 def policy_for(catalog: Catalog, audience: str) -> Policy:
     """The disclosure control policy the catalog names for an audience."""
-    return load_policy(catalog.to_dict()["sdc"]["policies"][audience])
+    return load_policy(catalog.sdc_policies[audience])
 
 
 def protected_table(request: TableRequest, catalog: Catalog, database: Database,

@@ -11,7 +11,7 @@ writes only what that policy lets through: per row the breakdown labels, the mea
 A view whose disclosure audit fails (a hidden cell could be worked out from what is shown) is
 not published, nor is one with secondary suppression (the file would then tell which hidden
 cells are the small ones): the command stops with an error instead. The file is written
-atomically and read back by :func:`explorer.published.load_publication` before publishing
+atomically and read back by :func:`explorer.release.published_file.load_publication` before publishing
 finishes, so a malformed file is never left in place.
 """
 
@@ -29,13 +29,13 @@ from typing import Any
 from explorer.catalog import Catalog, PublicView
 from explorer.db.connection import Database, open_database
 from explorer.errors import ExplorerError
-from explorer.measure_table import MARGIN_SUFFIX, MeasureTable, measure_table
+from explorer.tables.measure_table import MARGIN_SUFFIX, MeasureTable, measure_table
 from explorer.paths import default_database_path
-from explorer.published import (FORMAT, FORMAT_VERSION, PUBLIC_AUDIENCE, PUBLISHED_STATUSES,
+from explorer.release.published_file import (FORMAT, FORMAT_VERSION, PUBLIC_AUDIENCE, PUBLISHED_STATUSES,
                                 ROW_NUMBERS, PublishedFileError, load_publication,
                                 published_path)
 from explorer.sdc.status import CellStatus
-from explorer.table_request import MEASURES, TableRequest, validate_request
+from explorer.tables.request import MEASURES, TableRequest, validate_request
 from explorer.tables import policy_for, protected_table
 
 

@@ -4,7 +4,7 @@ Excel workbook laid out as ONS recommends for accessible spreadsheets (Analysis 
 then the table on its own sheet with one header row, no merged cells and no blank rows; hidden
 or not-calculated values are empty cells with their GSS marker in the ``marker`` column.
 
-Both are built from a :class:`~explorer.measure_table.MeasureTable` only, so neither can carry a
+Both are built from a :class:`~explorer.tables.measure_table.MeasureTable` only, so neither can carry a
 value that disclosure control hid.
 """
 
@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from explorer.catalog import Catalog
-from explorer.measure_table import MeasureTable
+from explorer.tables.measure_table import MeasureTable
 from explorer.tables import to_csv
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

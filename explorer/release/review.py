@@ -1,6 +1,6 @@
 """Disclosure review: every cell of a table with its TRUE count, what the policy shows, why,
 and what an attacker could deduce about each hidden cell. For the statistician review page and
-the output-check report (``explorer.output_report``) only: nothing here may reach a chart, the
+the output-check report (``explorer.release.output_report``) only: nothing here may reach a chart, the
 Explore page, a CSV download or the CLI.
 
 Per cell (interior cells, hierarchy subtotals, margins and the grand total):
@@ -42,7 +42,7 @@ from explorer.sdc.policy import Policy
 from explorer.sdc.primary import DOMINANCE, P_PERCENT
 from explorer.sdc.protected_table import ProtectedTable
 from explorer.sdc.status import CellStatus
-from explorer.table_request import (
+from explorer.tables.request import (
     SINGLE_DIMENSION_MEASURES,
     TableRequest,
     trend_request,

@@ -1,6 +1,6 @@
 """Calibration numbers of the mortality model, each with its source.
 
-Source tags as in explorer.synth.parameters ([HMD], [SUIC], [COVID], [DEATHS], [ASSUMED]).
+Source tags as in explorer.data.parameters ([HMD], [SUIC], [COVID], [DEATHS], [ASSUMED]).
 Relative risks (RR) are multiplicative and are re-normalised within sex x census age group, so
 that the baseline age-sex rates below stay the population average (see mortality.py).
 """

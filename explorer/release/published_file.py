@@ -2,17 +2,17 @@
 
 The public summary page reads this file and nothing else: no catalog query, no database (this
 module and its imports never import the database layer). ``python -m explorer publish``
-(explorer.publish) writes it; every number in it passed disclosure control under the public
+(explorer.release.publish) writes it; every number in it passed disclosure control under the public
 policy. Loading checks the file against :data:`PUBLISHED_SCHEMA` and a few rules the schema
 cannot state (a hidden cell carries no number; a row's margin flags agree), and turns each
-view back into a :class:`~explorer.measure_table.MeasureTable`, so explorer.charts draws it
+view back into a :class:`~explorer.tables.measure_table.MeasureTable`, so explorer.app.charts draws it
 like any other protected table. Problems become a :class:`PublishedFileError` with a message fit for the page.
 
 Each row carries, besides its labels and numbers, the row flags of the MeasureTable it was
 written from (per dimension the level, i.e. category code, subtotal key or total, and whether
 it is a margin; ``is_margin``; ``is_reference``), so the page's charts know totals, subtotals and
 the reference group without the catalog. Turning a view back into a MeasureTable is the
-measures step's job (``explorer.measure_table.restore_published``).
+measures step's job (``explorer.tables.measure_table.restore_published``).
 
 Status vocabulary in the file (format version 2): ``CellStatus`` reader statuses, ``shown`` or
 ``suppressed_primary`` (:data:`PUBLISHED_STATUSES`). Secondary suppression is never published:
@@ -35,13 +35,13 @@ import pandas as pd
 from jsonschema.exceptions import best_match
 
 from explorer.errors import ExplorerError
-from explorer.measure_table import (MARGIN_SUFFIX, NUMBER_COLUMNS, MeasureTable,
+from explorer.tables.measure_table import (MARGIN_SUFFIX, NUMBER_COLUMNS, MeasureTable,
                                     restore_published, row_flag_columns)
 from explorer.paths import data_dir
-from explorer.public_headline import headline
-from explorer.safe_messaging import SUPPORT_NOTICE
+from explorer.release.headlines import headline
+from explorer.catalog.safe_messaging import SUPPORT_NOTICE
 from explorer.sdc.status import CellStatus
-from explorer.table_request import TableRequest
+from explorer.tables.request import TableRequest
 
 FORMAT = "linked-data-inequalities-explorer/published-views"
 FORMAT_VERSION = 2
