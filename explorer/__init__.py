@@ -3,7 +3,8 @@
 Packages by stage, each importing only from the stages above it in this list (a test,
 tests/test_layout.py, checks it):
 
-- ``errors``, ``paths``: what every stage may use (error types, where files live);
+- ``errors``, ``paths``, ``formats``: what every stage may use (error types, where files live,
+  JSON-schema records and number formats);
 - ``catalog``: data catalogs (data_catalog/*.yaml), validated; safe-messaging wording rules;
 - ``data``: the deterministic synthetic builders and the person-level model's exposure index;
 - ``db``: the read-only DuckDB connection and the parameterised query runner;

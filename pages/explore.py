@@ -11,6 +11,7 @@ from explorer.app.downloads import XLSX_MIME
 from explorer.app.charts import chart_for
 from explorer.errors import ExplorerError
 from explorer.tables import MEASURES, policy_for
+from explorer.app.url_sync import notices, state_from_url, state_to_url
 from explorer.app.view_state import view_from_query_params, view_to_query_params
 from explorer.app.widgets import escape_markdown, seed_view_widgets, view_selectors
 
@@ -19,20 +20,11 @@ AUDIENCE = require_role(OFFICIAL, STATISTICIAN)  # tables are protected for the 
 catalog = load_catalog_for_app(st.session_state["dataset"])
 
 # --- the view: from a new URL, else the session's last view ----------------------------------
-url = {name: st.query_params.get_all(name) for name in st.query_params}
-if st.session_state.get("explore_dataset") != catalog.code or (
-        url and url != st.session_state.get("explore_url")):
-    view, notices = view_from_query_params(url, catalog)
-    seed_view_widgets("explore", view, catalog)
-    st.session_state["explore_dataset"] = catalog.code
-    st.session_state["explore_view"] = view
-    st.session_state["explore_notices"] = notices
-elif "explore_outcome" not in st.session_state:  # came back from another page
-    seed_view_widgets("explore", st.session_state["explore_view"], catalog)
-    st.session_state["explore_notices"] = []
+url = state_from_url("explore", catalog.code, lambda url: view_from_query_params(url, catalog),
+                     lambda view: seed_view_widgets("explore", view, catalog), "explore_outcome")
 
 st.title("Explore")
-for notice in st.session_state.get("explore_notices", []):
+for notice in notices("explore"):
     st.info(escape_markdown(notice), icon=":material/link_off:")
 
 # --- widgets ----------------------------------------------------------------------------------
@@ -52,12 +44,7 @@ except ExplorerError as error:
     st.stop()
 
 params = view_to_query_params(view)
-if url != {name: [value] for name, value in params.items()}:
-    st.query_params.from_dict(params)
-st.session_state["explore_url"] = {name: [value] for name, value in params.items()}
-if view != st.session_state.get("explore_view"):
-    st.session_state["explore_view"] = view
-    st.session_state["explore_notices"] = []
+state_to_url("explore", url, params, view)
 
 # --- the result -------------------------------------------------------------------------------
 st.subheader(table.title)

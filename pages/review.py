@@ -11,10 +11,12 @@ from explorer.auth import require_role
 from explorer.errors import ExplorerError
 from explorer.release import (
     BANNER, CUSTOM, MAX_CUSTOM_THRESHOLD, POLICY_CHOICES, POLICY_PARAMETERS, REASON_TEXT,
-    REVIEW_AUDIENCE, WARNING, DecisionReason, policy_from_query_params, policy_to_query_params,
+    REVIEW_AUDIENCE, WARNING, DecisionReason,
     report_filename, report_html, report_json, review_frame, summary_lines,
 )
 from explorer.tables import policy_for
+from explorer.app.review_state import policy_from_query_params, policy_to_query_params
+from explorer.app.url_sync import notices, state_from_url, state_to_url
 from explorer.app.view_state import ExploreView, view_from_query_params, view_to_query_params
 from explorer.app.widgets import escape_markdown, seed_view_widgets, view_selectors
 
@@ -28,30 +30,26 @@ catalog = load_catalog_for_app(st.session_state["dataset"])
 default_threshold = policy_for(catalog, "official").threshold
 
 
-def _seed_widgets(view: ExploreView, choice: str, threshold: int) -> None:
+def _seed_widgets(state: tuple[ExploreView, str, int]) -> None:
+    view, choice, threshold = state
     seed_view_widgets("review", view, catalog)
     st.session_state["review_policy"] = choice
     st.session_state["review_threshold"] = threshold
 
 
-# --- the view and policy: from a new URL (e.g. Explore's link), else the session's last ------
-url = {name: st.query_params.get_all(name) for name in st.query_params}
-if st.session_state.get("review_dataset") != catalog.code or (
-        url and url != st.session_state.get("review_url")):
+def _read_url(url: dict[str, list[str]]) -> tuple[tuple[ExploreView, str, int], list[str]]:
     view_params = {name: value for name, value in url.items() if name not in POLICY_PARAMETERS}
-    view, notices = view_from_query_params(view_params, catalog)
+    view, view_notices = view_from_query_params(view_params, catalog)
     choice, threshold, policy_notices = policy_from_query_params(url, default_threshold)
-    _seed_widgets(view, choice, threshold)
-    st.session_state["review_dataset"] = catalog.code
-    st.session_state["review_state"] = (view, choice, threshold)
-    st.session_state["review_notices"] = notices + policy_notices
-elif "review_outcome" not in st.session_state:  # came back from another page
-    _seed_widgets(*st.session_state["review_state"])
-    st.session_state["review_notices"] = []
+    return (view, choice, threshold), view_notices + policy_notices
+
+
+# --- the view and policy: from a new URL (e.g. Explore's link), else the session's last ------
+url = state_from_url("review", catalog.code, _read_url, _seed_widgets, "review_outcome")
 
 st.title("Disclosure review")
 st.warning(BANNER, icon=":material/warning:")
-for notice in st.session_state.get("review_notices", []):
+for notice in notices("review"):
     st.info(escape_markdown(notice), icon=":material/link_off:")
 
 # --- widgets (the same view an official can build on Explore) ---------------------------------
@@ -77,12 +75,7 @@ except ExplorerError as error:
     st.stop()
 
 params = {**view_to_query_params(view), **policy_to_query_params(choice, int(threshold))}
-if url != {name: [value] for name, value in params.items()}:
-    st.query_params.from_dict(params)
-st.session_state["review_url"] = {name: [value] for name, value in params.items()}
-if (view, choice, int(threshold)) != st.session_state.get("review_state"):
-    st.session_state["review_state"] = (view, choice, int(threshold))
-    st.session_state["review_notices"] = []
+state_to_url("review", url, params, (view, choice, int(threshold)))
 
 # --- the review -------------------------------------------------------------------------------
 st.caption(f"Policy {reviews[0].policy.label}: {reviews[0].policy.description}")

@@ -15,7 +15,7 @@ from explorer.tables.measure_table import MeasureTable
 from explorer.paths import default_database_path
 from explorer.release.review import ReviewTable, review_policy, review_view_tables
 from explorer.sdc.status import CellStatus
-from explorer.tables.request import TableRequest, validate_request
+from explorer.tables.request import TableRequest
 from explorer.app.downloads import csv_download, xlsx_download  # noqa: F401 - pages import them from here
 from explorer.tables import build_table, build_view_tables
 
@@ -67,92 +67,73 @@ def shared_database(dataset: str) -> Database:
     return _database_at(str(default_database_path(dataset)), dataset)
 
 
-@st.cache_data(show_spinner="Building the protected table...", max_entries=256)
-def cached_measure_table(dataset: str, database_path: str, audience: str, outcome: str,
-                         measure: str, by: tuple[str, ...],
-                         where: tuple[tuple[str, tuple[str, ...]], ...],
-                         period: tuple[int, int]) -> MeasureTable:
-    """The protected MeasureTable for validated request fields (plain strings and tuples).
-
-    ``audience`` is part of the cache key, so a table protected for one role is never handed
-    to another; only protected tables (never raw counts) are cached, and every session shares
-    them. Re-validates against the catalog, so a bad key cannot reach the query layer."""
-    catalog = load_catalog_for_app(dataset)
-    request = validate_request(catalog, outcome=outcome, measure=measure, by=by,
-                               where=dict(where), period=period, audience=audience)
-    return build_table(request, catalog, _database_at(database_path, dataset))
-
-
-def _cache_key(request: TableRequest) -> tuple:
-    """The cached builders' arguments for a request: plain strings and tuples, the database
-    path included; DatabaseMissingError (never cached) when the file is absent."""
-    where = tuple(sorted((code, tuple(keys)) for code, keys in request.where.items()))
-    path = default_database_path(request.dataset)
+def _database_path(dataset: str) -> str:
+    """The dataset's database file, part of every cache key; DatabaseMissingError (never
+    cached) when it is absent."""
+    path = default_database_path(dataset)
     if not path.is_file():
-        raise DatabaseMissingError.for_dataset(request.dataset, path)
-    return (request.dataset, str(path), request.audience, request.outcome, request.measure,
-            tuple(request.by), where, tuple(request.period))
+        raise DatabaseMissingError.for_dataset(dataset, path)
+    return str(path)
+
+
+@st.cache_data(show_spinner="Building the protected table...", max_entries=256)
+def cached_measure_table(request: TableRequest, database_path: str) -> MeasureTable:
+    """The protected MeasureTable for a validated request. The request is the cache key as it
+    is (frozen and hashable), with its audience inside, so a table protected for one role is
+    never handed to another; only protected tables (never raw counts) are cached, and every
+    session shares them."""
+    return build_table(request, load_catalog_for_app(request.dataset),
+                       _database_at(database_path, request.dataset))
 
 
 def measure_table_for(request: TableRequest) -> MeasureTable:
     """The (cached) protected table for a validated request."""
-    return cached_measure_table(*_cache_key(request))
+    return cached_measure_table(request, _database_path(request.dataset))
 
 
 @st.cache_data(show_spinner="Building the protected tables...", max_entries=256)
-def cached_view_tables(dataset: str, database_path: str, audience: str, outcome: str,
-                       measure: str, by: tuple[str, ...],
-                       where: tuple[tuple[str, tuple[str, ...]], ...],
-                       period: tuple[int, int]) -> tuple[MeasureTable, MeasureTable]:
-    """The view's table and its trend by year from one database scan (audience-keyed, like
+def cached_view_tables(request: TableRequest, database_path: str) -> tuple[MeasureTable, MeasureTable]:
+    """The view's table and its trend by year from one database scan (keyed like
     cached_measure_table; only protected tables are cached)."""
-    catalog = load_catalog_for_app(dataset)
-    request = validate_request(catalog, outcome=outcome, measure=measure, by=by,
-                               where=dict(where), period=period, audience=audience)
-    return build_view_tables(request, catalog, _database_at(database_path, dataset))
+    return build_view_tables(request, load_catalog_for_app(request.dataset),
+                             _database_at(database_path, request.dataset))
 
 
 def view_tables_for(request: TableRequest) -> tuple[MeasureTable, MeasureTable]:
     """The Explore page's (cached) protected view table and trend table."""
-    return cached_view_tables(*_cache_key(request))
+    return cached_view_tables(request, _database_path(request.dataset))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_view_workbook(*key) -> bytes:
-    table, _ = cached_view_tables(*key)
-    return xlsx_download(table, load_catalog_for_app(key[0]))
+def _cached_view_workbook(request: TableRequest, database_path: str) -> bytes:
+    table, _ = cached_view_tables(request, database_path)
+    return xlsx_download(table, load_catalog_for_app(request.dataset))
 
 
 def view_workbook_for(request: TableRequest) -> bytes:
     """The Excel workbook of the view's protected table, built once per view (not on every
     rerun of the page)."""
-    return _cached_view_workbook(*_cache_key(request))
-
-
+    return _cached_view_workbook(request, _database_path(request.dataset))
 
 
 # --- Review page (statisticians only): tables WITH TRUE VALUES --------------------------------
 
 @st.cache_data(show_spinner="Building the review tables...", max_entries=32)
-def _cached_review_tables(dataset: str, database_path: str, audience: str, outcome: str,
-                          measure: str, by: tuple[str, ...],
-                          where: tuple[tuple[str, tuple[str, ...]], ...], period: tuple[int, int],
-                          policy_choice: str, threshold: int | None) -> tuple[ReviewTable, ReviewTable]:
+def _cached_review_tables(request: TableRequest, database_path: str, policy_choice: str,
+                          threshold: int | None) -> tuple[ReviewTable, ReviewTable]:
     """The view's and trend's ReviewTables (true values inside). A cache of its own, keyed by
     the review's policy choice: no other page's builder can hit it, and only pages/review.py
     (which refuses every role but statistician) calls ``review_tables_for``."""
-    catalog = load_catalog_for_app(dataset)
-    request = validate_request(catalog, outcome=outcome, measure=measure, by=by,
-                               where=dict(where), period=period, audience=audience)
+    catalog = load_catalog_for_app(request.dataset)
     policy = review_policy(catalog, policy_choice, threshold)
-    return review_view_tables(request, catalog, _database_at(database_path, dataset), policy)
+    return review_view_tables(request, catalog, _database_at(database_path, request.dataset), policy)
 
 
 def review_tables_for(request: TableRequest, policy_choice: str,
                       threshold: int | None) -> tuple[ReviewTable, ReviewTable]:
     """The (cached) review of a view and its trend under the chosen policy (``custom``: the
     official policy with ``threshold``). Statistician review page only."""
-    return _cached_review_tables(*_cache_key(request), policy_choice,
+    return _cached_review_tables(request, _database_path(request.dataset), policy_choice,
                                  int(threshold) if policy_choice == "custom" else None)
 
 
@@ -167,10 +148,7 @@ def _cached_linkage_table(dataset: str, database_path: str, dimension: str, audi
 def linkage_table_for(dataset: str, dimension: str, audience: str = "official") -> MeasureTable:
     """The (cached) protected linkage-rate table by one person-level dimension."""
     load_catalog_for_app(dataset).dimension(dimension)  # QueryError for an unknown code
-    path = default_database_path(dataset)
-    if not path.is_file():
-        raise DatabaseMissingError.for_dataset(dataset, path)
-    return _cached_linkage_table(dataset, str(path), dimension, audience)
+    return _cached_linkage_table(dataset, _database_path(dataset), dimension, audience)
 
 
 _RULE_WORDS = {

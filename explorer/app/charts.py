@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from explorer.formats import readable_number
 from explorer.tables.measure_table import MARGIN_SUFFIX, TOTAL, MeasureTable
 
 # Okabe and Ito (2008), colour-blind safe.
@@ -96,9 +97,7 @@ def _reference_label(table: MeasureTable, labels: list[str]) -> str | None:
 
 def _number(value: float) -> str:
     """A readable number: integers with separators, others to at most three decimals."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return readable_number(value, 3)
 
 
 def _missing(value: object) -> bool:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from explorer.catalog.loader import format_key_path, load_catalog_file
+from explorer.catalog.dimensions import Category, Dimension, Hierarchy, HierarchyGroup
 from explorer.catalog.model import (
-    BuildDefaults, Catalog, Category, Cohort, Column, Dimension, ExposureIndex, FollowUp, Hierarchy,
-    HierarchyGroup, Linkage, LinkageQuality, Outcome, PublicView, StandardPopulation,
-    StructuralZero, Table,
+    BuildDefaults, Catalog, Cohort, Column, ExposureIndex, FollowUp, Linkage, LinkageQuality,
+    Outcome, PublicView, StandardPopulation, StructuralZero, Table,
 )
 from explorer.catalog.safe_messaging import SUPPORT_NOTICE, wording_problems
 from explorer.catalog.schema import CATALOG_SCHEMA, IDENTIFIER_PATTERN

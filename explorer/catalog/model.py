@@ -1,179 +1,20 @@
 """The validated catalog as frozen dataclasses.
 
-Objects here are built only by ``explorer.catalog.loader`` after schema and semantic
-checks, so code that receives a :class:`Catalog` may trust every cross-reference in it.
+Objects here are built only by ``explorer.catalog.loader`` (with ``explorer.catalog.sections``)
+after schema and semantic checks, so code that receives a :class:`Catalog` may trust every
+cross-reference in it. Dimensions, their categories and hierarchies are in
+``explorer.catalog.dimensions``.
 """
 
 from __future__ import annotations
 
 import datetime
-import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from explorer.catalog.dimensions import Dimension, choice_list
 from explorer.errors import QueryError
-
-
-def _choices(names: Any) -> str:
-    return ", ".join(str(name) for name in names)
-
-
-@dataclass(frozen=True)
-class Category:
-    """One category of a dimension: stored ``code``, stable ``key``, readable ``label``."""
-
-    code: int
-    key: str
-    label: str
-    residual: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "key": self.key, "label": self.label, "residual": self.residual}
-
-
-@dataclass(frozen=True)
-class HierarchyGroup:
-    """A parent in a dimension's hierarchy and the category keys beneath it."""
-
-    key: str
-    label: str
-    children: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "label": self.label, "children": list(self.children)}
-
-
-@dataclass(frozen=True)
-class Hierarchy:
-    """Grouping of a dimension's categories into parents (e.g. region within country).
-
-    ``parent_dimension`` is set when the parents are another dimension's categories
-    (ethnicity_detailed within ethnicity); otherwise the groups are declared in place.
-    """
-
-    parent_label: str
-    groups: tuple[HierarchyGroup, ...]
-    parent_dimension: str | None = None
-
-    def parent_of(self, category_key: str) -> HierarchyGroup:
-        """The group holding ``category_key`` (a non-residual category of the dimension)."""
-        for group in self.groups:
-            if category_key in group.children:
-                return group
-        raise KeyError(category_key)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "parent_label": self.parent_label,
-            "parent_dimension": self.parent_dimension,
-            "groups": [group.to_dict() for group in self.groups],
-        }
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """A breakdown variable: where it is stored, its categories and reference category."""
-
-    code: str
-    label: str
-    table: str
-    column: str
-    reference: str
-    ordered: bool
-    order_direction: str | None
-    categories: tuple[Category, ...]
-    hierarchy: Hierarchy | None = None
-    standardisation_bands: bool = False
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """Category keys in catalog order."""
-        return tuple(category.key for category in self.categories)
-
-    @property
-    def reference_category(self) -> Category:
-        return self.category_by_key(self.reference)
-
-    def category_by_key(self, key: str) -> Category:
-        """The category with this key; QueryError listing the valid keys otherwise."""
-        for category in self.categories:
-            if category.key == key:
-                return category
-        raise QueryError(self._unknown_value_message(key))
-
-    def category_by_code(self, code: int) -> Category:
-        """The category stored as ``code`` in the database."""
-        for category in self.categories:
-            if category.code == code:
-                return category
-        raise QueryError(self._unknown_value_message(code))
-
-    def resolve(self, value: str | int) -> Category:
-        """The category named by a key, a label (any case) or an integer code."""
-        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-            return self.category_by_code(int(value))
-        if isinstance(value, str):
-            for category in self.categories:
-                if value == category.key:
-                    return category
-            folded = value.casefold()
-            for category in self.categories:
-                if folded == category.label.casefold():
-                    return category
-        raise QueryError(self._unknown_value_message(value))
-
-    def filter_choices(self) -> dict[str, str]:
-        """What a filter on this dimension may select, key -> label: one category, or one group
-        of its hierarchy (e.g. England). Never an arbitrary set of categories: a union of a
-        hidden category with a shown one, less the shown one, would give the hidden count
-        (docs/sdc.md, attack 1), and with many unions the noise averages away (attack 8)."""
-        choices = {category.key: category.label for category in self.categories}
-        if self.hierarchy is not None:
-            for group in self.hierarchy.groups:
-                choices.setdefault(group.key, group.label)
-        return choices
-
-    def resolve_filter(self, value: str | int) -> str:
-        """The filter choice (category or hierarchy group key) named by a key, label or code."""
-        try:
-            return self.resolve(value).key
-        except QueryError:
-            if isinstance(value, str) and self.hierarchy is not None:
-                for group in self.hierarchy.groups:
-                    if value == group.key or value.casefold() == group.label.casefold():
-                        return group.key
-            raise QueryError(f"unknown value {value!r} for dimension '{self.code}' ({self.label}); "
-                             f"choose one of: {_choices(tuple(self.filter_choices()))}") from None
-
-    def filter_keys(self, choice: str) -> tuple[str, ...]:
-        """The category keys a filter choice covers (one, or a hierarchy group's children)."""
-        if choice in self.keys:
-            return (choice,)
-        if self.hierarchy is not None:
-            for group in self.hierarchy.groups:
-                if group.key == choice:
-                    return tuple(group.children)
-        raise QueryError(self._unknown_value_message(choice))
-
-    def _unknown_value_message(self, value: object) -> str:
-        return (
-            f"unknown value {value!r} for dimension '{self.code}' ({self.label}); "
-            f"choose from: {_choices(self.keys)}"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "table": self.table,
-            "column": self.column,
-            "reference": self.reference,
-            "ordered": self.ordered,
-            "order_direction": self.order_direction,
-            "standardisation_bands": self.standardisation_bands,
-            "hierarchy": None if self.hierarchy is None else self.hierarchy.to_dict(),
-            "categories": [category.to_dict() for category in self.categories],
-        }
 
 
 @dataclass(frozen=True)
@@ -193,17 +34,7 @@ class Outcome:
     first_year: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "definition": self.definition,
-            "icd10": self.icd10,
-            "event_column": self.event_column,
-            "denominator": self.denominator,
-            "unit": self.unit,
-            "multiplier": self.multiplier,
-            "min_age": self.min_age,
-            "first_year": self.first_year,
-        }
+        return {name: value for name, value in vars(self).items() if name != "code"}
 
 
 @dataclass(frozen=True)
@@ -256,6 +87,8 @@ class Table:
 
 @dataclass(frozen=True)
 class BuildDefaults:
+    """What ``python -m explorer build-data`` builds when not told: how many persons, which seed."""
+
     persons: int
     seed: int
 
@@ -348,6 +181,9 @@ class Cohort:
 
 @dataclass(frozen=True)
 class StructuralZero:
+    """Cells of ``outcome`` that hold no deaths by definition, not by chance; ``rule`` says which
+    in plain words (``age groups under 10``)."""
+
     outcome: str
     rule: str
 
@@ -408,13 +244,13 @@ class Catalog:
         """The dimension ``code``; QueryError listing the valid codes otherwise."""
         if isinstance(code, str) and code in self.dimensions:
             return self.dimensions[code]
-        raise QueryError(f"unknown dimension {code!r}; choose from: {_choices(self.dimensions)}")
+        raise QueryError(f"unknown dimension {code!r}; choose from: {choice_list(self.dimensions)}")
 
     def outcome(self, code: str) -> Outcome:
         """The outcome ``code``; QueryError listing the valid codes otherwise."""
         if isinstance(code, str) and code in self.outcomes:
             return self.outcomes[code]
-        raise QueryError(f"unknown outcome {code!r}; choose from: {_choices(self.outcomes)}")
+        raise QueryError(f"unknown outcome {code!r}; choose from: {choice_list(self.outcomes)}")
 
     def public_view(self, code: str) -> PublicView:
         """The public view ``code``; QueryError listing the valid codes otherwise."""
@@ -422,7 +258,7 @@ class Catalog:
             if view.code == code:
                 return view
         raise QueryError(f"unknown public view {code!r}; choose from: "
-                         f"{_choices(view.code for view in self.public_views) or '(none)'}")
+                         f"{choice_list(view.code for view in self.public_views) or '(none)'}")
 
     @property
     def standardisation_dimension(self) -> Dimension:

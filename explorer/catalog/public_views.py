@@ -1,28 +1,20 @@
 """Build and check a catalog's ``public_views``: the curated views the public summary shows.
 
 Called by ``explorer.catalog.loader`` after the JSON Schema pass, with the dimensions and
-outcomes already built; a problem is reported as a :class:`PublicViewProblem` at its key path,
+outcomes already built; a problem is reported as a :class:`CatalogProblem` at its key path,
 which the loader turns into a one-line CatalogError naming the file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from explorer.catalog.model import Dimension, FollowUp, Outcome, PublicView, StandardPopulation
+from explorer.catalog.dimensions import Dimension
+from explorer.catalog.model import FollowUp, Outcome, PublicView, StandardPopulation
 from explorer.catalog.safe_messaging import wording_problems
+from explorer.catalog.sections import CatalogProblem
 
 _TEXTS = ("title", "headline_subject", "what_it_means", "what_it_does_not_mean")
-
-
-class PublicViewProblem(Exception):
-    """A problem at a key path of the catalog (``["public_views", 0, "by", 1]``)."""
-
-    def __init__(self, path: Sequence[str | int], message: str) -> None:
-        super().__init__(message)
-        self.path = tuple(path)
-        self.message = message
 
 
 def _check_by(path: list[str | int], raw: dict[str, Any], dimensions: dict[str, Dimension],
@@ -30,13 +22,13 @@ def _check_by(path: list[str | int], raw: dict[str, Any], dimensions: dict[str, 
     for position, code in enumerate(raw["by"]):
         where = path + ["by", position]
         if code not in dimensions:
-            raise PublicViewProblem(where, f"dimension {code!r} is not declared "
-                                           f"(dimensions: {', '.join(dimensions)})")
+            raise CatalogProblem(where, f"dimension {code!r} is not declared "
+                                        f"(dimensions: {', '.join(dimensions)})")
         if raw["measure"] == "asmr" and code == standard_population.dimension:
-            raise PublicViewProblem(where, f"an age-standardised rate cannot be broken down by "
-                                           f"{code!r}, the bands it standardises over (within "
-                                           "one band it reveals the band's own rate); use "
-                                           "measure crude_rate for age-specific rates")
+            raise CatalogProblem(where, f"an age-standardised rate cannot be broken down by "
+                                        f"{code!r}, the bands it standardises over (within "
+                                        "one band it reveals the band's own rate); use "
+                                        "measure crude_rate for age-specific rates")
 
 
 def _period(path: list[str | int], raw: dict[str, Any], outcome: Outcome,
@@ -46,14 +38,14 @@ def _period(path: list[str | int], raw: dict[str, Any], outcome: Outcome,
     first, last = raw["period"]["first"], raw["period"]["last"]
     where = path + ["period"]
     if first > last:
-        raise PublicViewProblem(where, f"period {first} to {last} is reversed")
+        raise CatalogProblem(where, f"period {first} to {last} is reversed")
     if first < follow_up.first_year or last > follow_up.last_year:
-        raise PublicViewProblem(where, f"period {first} to {last} is outside the follow-up years "
-                                       f"{follow_up.first_year} to {follow_up.last_year}")
+        raise CatalogProblem(where, f"period {first} to {last} is outside the follow-up years "
+                                    f"{follow_up.first_year} to {follow_up.last_year}")
     if first < outcome.first_year:
-        raise PublicViewProblem(where + ["first"], f"{outcome.label} deaths are counted from "
-                                                   f"{outcome.first_year}; the period cannot "
-                                                   f"start in {first}")
+        raise CatalogProblem(where + ["first"], f"{outcome.label} deaths are counted from "
+                                                f"{outcome.first_year}; the period cannot "
+                                                f"start in {first}")
     return first, last
 
 
@@ -61,16 +53,16 @@ def _check_suicide_text(path: list[str | int], raw: dict[str, Any], outcome: Out
     """A suicide outcome must be marked about_suicide, and then its texts follow the
     Samaritans' media guidelines (explorer.catalog.safe_messaging)."""
     if "suicide" in f"{outcome.code} {outcome.label}".casefold() and not raw["about_suicide"]:
-        raise PublicViewProblem(path + ["about_suicide"], f"outcome {outcome.code!r} is about "
-                                                          "suicide: set about_suicide: true (the "
-                                                          "page then shows a support notice)")
+        raise CatalogProblem(path + ["about_suicide"], f"outcome {outcome.code!r} is about "
+                                                       "suicide: set about_suicide: true (the "
+                                                       "page then shows a support notice)")
     if not raw["about_suicide"]:
         return
     for key in _TEXTS:
         problems = wording_problems(raw[key])
         if problems:
-            raise PublicViewProblem(path + [key], "goes against the Samaritans' guidelines for "
-                                                  f"reporting suicide: {problems[0]}")
+            raise CatalogProblem(path + [key], "goes against the Samaritans' guidelines for "
+                                               f"reporting suicide: {problems[0]}")
 
 
 def _build_public_view(index: int, raw: dict[str, Any], dimensions: dict[str, Dimension],
@@ -81,8 +73,8 @@ def _build_public_view(index: int, raw: dict[str, Any], dimensions: dict[str, Di
     lies in the follow-up, and text about suicide follows the Samaritans' guidelines."""
     path: list[str | int] = ["public_views", index]
     if raw["outcome"] not in outcomes:
-        raise PublicViewProblem(path + ["outcome"], f"outcome {raw['outcome']!r} is not declared "
-                                                    f"(outcomes: {', '.join(outcomes)})")
+        raise CatalogProblem(path + ["outcome"], f"outcome {raw['outcome']!r} is not declared "
+                                                 f"(outcomes: {', '.join(outcomes)})")
     outcome = outcomes[raw["outcome"]]
     _check_by(path, raw, dimensions, standard_population)
     period = _period(path, raw, outcome, follow_up)
@@ -99,21 +91,21 @@ def build_public_views(raw: list[dict[str, Any]], dimensions: dict[str, Dimensio
                        outcomes: dict[str, Outcome], follow_up: FollowUp,
                        standard_population: StandardPopulation,
                        policies: dict[str, str]) -> tuple[PublicView, ...]:
-    """The catalog's public views, in order; PublicViewProblem at the first problem."""
+    """The catalog's public views, in order; CatalogProblem at the first problem."""
     views: list[PublicView] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(raw):
         if item["code"] in seen:
-            raise PublicViewProblem(["public_views", index, "code"],
-                                    f"duplicate public view code {item['code']!r} (also used by "
-                                    f"public_views[{seen[item['code']]}])")
+            raise CatalogProblem(["public_views", index, "code"],
+                                 f"duplicate public view code {item['code']!r} (also used by "
+                                 f"public_views[{seen[item['code']]}])")
         seen[item["code"]] = index
         views.append(_build_public_view(index, item, dimensions, outcomes, follow_up,
                                         standard_population))
     if views and "public" not in policies:
-        raise PublicViewProblem(["sdc", "policies"], "public views need a policy for the public "
-                                                     "audience (add public: public)")
+        raise CatalogProblem(["sdc", "policies"], "public views need a policy for the public "
+                                                  "audience (add public: public)")
     return tuple(views)
 
 
-__all__ = ["PublicViewProblem", "build_public_views"]
+__all__ = ["build_public_views"]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from explorer.catalog.limits import MAX_BREAKDOWNS
+from explorer.formats import schema_record
+
 IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_]*$"
 """Table, column, dimension, outcome and category keys: safe to quote into SQL and URLs."""
 
@@ -29,16 +32,6 @@ _ISO_DATE: dict[str, Any] = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"
 _YEAR: dict[str, Any] = {"type": "integer", "minimum": 1800, "maximum": 2200}
 
 
-def _record(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    """An object with exactly these keys allowed (all required unless a list is given)."""
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties) if required is None else required,
-        "additionalProperties": False,
-    }
-
-
 def _mapping_of(value_schema: dict[str, Any], min_properties: int = 1) -> dict[str, Any]:
     """An object whose keys are identifiers and whose values all follow ``value_schema``."""
     return {
@@ -49,9 +42,9 @@ def _mapping_of(value_schema: dict[str, Any], min_properties: int = 1) -> dict[s
     }
 
 
-_COLUMN = _record({"type": {"enum": list(COLUMN_TYPES)}, "description": _TEXT})
+_COLUMN = schema_record({"type": {"enum": list(COLUMN_TYPES)}, "description": _TEXT})
 
-_TABLE = _record(
+_TABLE = schema_record(
     {
         "description": _TEXT,
         "key": {
@@ -64,7 +57,7 @@ _TABLE = _record(
     }
 )
 
-_CATEGORY = _record(
+_CATEGORY = schema_record(
     {
         "code": {"type": "integer", "minimum": 0},
         "key": _IDENTIFIER,
@@ -76,17 +69,17 @@ _CATEGORY = _record(
 
 _KEY_LIST = {"type": "array", "items": _IDENTIFIER, "minItems": 1}
 
-_HIERARCHY_BY_PARENT = _record(
+_HIERARCHY_BY_PARENT = schema_record(
     {"parent": _IDENTIFIER, "children": _mapping_of(_KEY_LIST)}
 )
-_HIERARCHY_BY_GROUPS = _record(
+_HIERARCHY_BY_GROUPS = schema_record(
     {
         "parent_label": _TEXT,
-        "groups": _mapping_of(_record({"label": _TEXT, "children": _KEY_LIST})),
+        "groups": _mapping_of(schema_record({"label": _TEXT, "children": _KEY_LIST})),
     }
 )
 
-_DIMENSION = _record(
+_DIMENSION = schema_record(
     {
         "label": _TEXT,
         "table": _IDENTIFIER,
@@ -106,7 +99,7 @@ _DIMENSION = _record(
     required=["label", "table", "column", "reference", "ordered", "categories"],
 )
 
-_OUTCOME = _record(
+_OUTCOME = schema_record(
     {
         "label": _TEXT,
         "definition": _TEXT,
@@ -120,7 +113,7 @@ _OUTCOME = _record(
     }
 )
 
-_LINKAGE_QUALITY = _record(
+_LINKAGE_QUALITY = schema_record(
     {
         "measure": _TEXT,
         "value": {"type": "number"},
@@ -129,27 +122,27 @@ _LINKAGE_QUALITY = _record(
     }
 )
 
-_DATASET = _record(
+_DATASET = schema_record(
     {
         "code": _IDENTIFIER,
         "title": _TEXT,
         "description": _TEXT,
         "version": _TEXT,
         "default_database": _TEXT,
-        "build": _record(
+        "build": schema_record(
             {
                 "default_persons": {"type": "integer", "minimum": 1},
                 "default_seed": {"type": "integer", "minimum": 0},
             }
         ),
-        "follow_up": _record(
+        "follow_up": schema_record(
             {"start": _ISO_DATE, "end": _ISO_DATE, "first_year": _YEAR, "last_year": _YEAR,
              "periods": {"type": "array",
-                         "items": _record({"first": _YEAR, "last": _YEAR})}},
+                         "items": schema_record({"first": _YEAR, "last": _YEAR})}},
             required=["start", "end", "first_year", "last_year"],
         ),
         "provenance": {"type": "array", "items": _TEXT, "minItems": 1},
-        "linkage": _record(
+        "linkage": schema_record(
             {
                 "method": _TEXT,
                 "quality": {"type": "array", "items": _LINKAGE_QUALITY},
@@ -159,7 +152,7 @@ _DATASET = _record(
     }
 )
 
-_EXPOSURE_INDEX = _record(
+_EXPOSURE_INDEX = schema_record(
     {
         "terms_table": _IDENTIFIER,
         "class_column": _IDENTIFIER,
@@ -175,7 +168,7 @@ _EXPOSURE_INDEX = _record(
     }
 )
 
-_COHORT = _record(
+_COHORT = schema_record(
     {
         "persons_table": _IDENTIFIER,
         "join_key": _IDENTIFIER,
@@ -187,7 +180,7 @@ _COHORT = _record(
     }
 )
 
-_STANDARD_POPULATION = _record(
+_STANDARD_POPULATION = schema_record(
     {
         "name": _TEXT,
         "source": _TEXT,
@@ -197,7 +190,7 @@ _STANDARD_POPULATION = _record(
     }
 )
 
-_SDC = _record(
+_SDC = schema_record(
     {
         "policies": {
             "type": "object",
@@ -207,7 +200,7 @@ _SDC = _record(
         },
         "structural_zeros": {
             "type": "array",
-            "items": _record({"outcome": _IDENTIFIER, "rule": _TEXT}),
+            "items": schema_record({"outcome": _IDENTIFIER, "rule": _TEXT}),
         },
     },
     required=["policies"],
@@ -216,17 +209,16 @@ _SDC = _record(
 PUBLIC_VIEW_MEASURES = ("asmr", "crude_rate")
 """Measures a public view may show: rates, whose headline compares groups (highest, lowest)."""
 
-MAX_PUBLIC_VIEW_DIMENSIONS = 2
 
-_PUBLIC_VIEW = _record(
+_PUBLIC_VIEW = schema_record(
     {
         "code": _IDENTIFIER,
         "title": _TEXT,
         "outcome": _IDENTIFIER,
         "measure": {"enum": list(PUBLIC_VIEW_MEASURES)},
         "by": {"type": "array", "items": _IDENTIFIER, "minItems": 1,
-               "maxItems": MAX_PUBLIC_VIEW_DIMENSIONS, "uniqueItems": True},
-        "period": _record({"first": _YEAR, "last": _YEAR}),
+               "maxItems": MAX_BREAKDOWNS, "uniqueItems": True},
+        "period": schema_record({"first": _YEAR, "last": _YEAR}),
         "about_suicide": {"type": "boolean"},
         "headline_subject": _TEXT,
         "what_it_means": _TEXT,
@@ -242,7 +234,7 @@ CATALOG_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://linked-data-inequalities-explorer/catalog.schema.json",
     "title": "Linked Data Inequalities Explorer data catalog",
-    **_record(
+    **schema_record(
         {
             "schema_version": {"const": 1},
             "dataset": _DATASET,

@@ -19,13 +19,16 @@ import duckdb
 import pandas as pd
 
 from explorer.catalog import Catalog, Dimension
+from explorer.catalog.limits import MAX_BREAKDOWNS
+from explorer.catalog.periods import check_period
 from explorer.db.connection import Database
 from explorer.db.sql_template import (
     CatalogIdentifiers, SqlFragment, load_query, named_parameters, placeholders, render_query,
 )
 from explorer.errors import QueryError
 
-MAX_BREAKDOWN_DIMENSIONS = 3
+MAX_QUERY_DIMENSIONS = MAX_BREAKDOWNS + 1
+"""A table's breakdowns, and the sex stratum the runner adds for age- and sex-adjusted ratios."""
 
 QUERY_PARAMETERS: dict[str, frozenset[str]] = {
     "breakdown_events": frozenset({"year_from", "year_to"}),
@@ -175,8 +178,8 @@ class QueryRunner:
     def _breakdown_dimensions(self, by: Sequence[str], tables: tuple[str, ...]) -> list[Dimension]:
         if isinstance(by, str) or not isinstance(by, Sequence):
             raise QueryError(f"breakdown dimensions must be a list of dimension codes, got {by!r}")
-        if len(by) > MAX_BREAKDOWN_DIMENSIONS:
-            raise QueryError(f"at most {MAX_BREAKDOWN_DIMENSIONS} breakdown dimensions; "
+        if len(by) > MAX_QUERY_DIMENSIONS:
+            raise QueryError(f"at most {MAX_QUERY_DIMENSIONS} breakdown dimensions; "
                              f"got {len(by)}: {', '.join(map(str, by))}")
         dimensions = [self._dimension_in(code, tables) for code in by]
         if len({d.code for d in dimensions}) != len(dimensions):
@@ -191,20 +194,7 @@ class QueryRunner:
         return dimension
 
     def _period(self, period: tuple[int, int] | None) -> tuple[int, int]:
-        first, last = self.catalog.follow_up.first_year, self.catalog.follow_up.last_year
-        if period is None:
-            return first, last
-        if (not isinstance(period, Sequence) or isinstance(period, str) or len(period) != 2
-                or not all(isinstance(y, numbers.Integral) and not isinstance(y, bool)
-                           for y in period)):
-            raise QueryError(f"period must be two calendar years (from, to), got {period!r}")
-        year_from, year_to = int(period[0]), int(period[1])
-        if year_from > year_to:
-            raise QueryError(f"period {year_from} to {year_to} is reversed")
-        if year_from < first or year_to > last:
-            raise QueryError(f"period {year_from} to {year_to} is outside the follow-up "
-                             f"years {first} to {last}")
-        return year_from, year_to
+        return check_period(self.catalog.follow_up, period)
 
     def _filters(self, filters: Filters | None,
                  tables: tuple[str, ...]) -> tuple[SqlFragment, dict[str, object]]:

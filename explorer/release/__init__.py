@@ -20,8 +20,8 @@ _EXPORTS = {
     "published_frame": ("published_file", "display_frame"),
     **{name: ("review", name) for name in
        ("BANNER", "CUSTOM", "MAX_CUSTOM_THRESHOLD", "POLICY_CHOICES", "POLICY_PARAMETERS",
-        "REASON_TEXT", "REVIEW_AUDIENCE", "DecisionReason", "policy_from_query_params",
-        "policy_to_query_params", "review_table", "review_view_tables", "summary_lines")},
+        "REASON_TEXT", "REVIEW_AUDIENCE", "DecisionReason", "review_table", "review_view_tables",
+        "summary_lines")},
     "review_frame": ("review", "display_frame"),
 }
 __all__ = sorted(_EXPORTS)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import math
 import re
 from collections.abc import Sequence
 
@@ -27,6 +26,7 @@ import pandas as pd
 
 from explorer import __version__
 from explorer.catalog import Catalog
+from explorer.formats import json_number, schema_record
 from explorer.release.review import REASON_TEXT, DecisionReason, ReviewTable
 from explorer.sdc.status import CellStatus
 from explorer.tables.request import MEASURES
@@ -40,13 +40,8 @@ _STRINGS = {"type": "array", "items": {"type": "string"}}
 _COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
 
 
-def _object(properties: dict) -> dict:
-    return {"type": "object", "additionalProperties": False, "required": list(properties),
-            "properties": properties}
-
-
 _CELL = {"type": "object", "additionalProperties": {"type": "string"}}
-_HIDDEN_CELL = _object({
+_HIDDEN_CELL = schema_record({
     "cell": _CELL, "is_margin": {"type": "boolean"},
     "status": {"enum": [CellStatus.SUPPRESSED_PRIMARY.value, CellStatus.SUPPRESSED_SECONDARY.value]},
     "suppression": {"enum": ["primary", "secondary"]}, "rule": {"type": "string"},
@@ -54,11 +49,11 @@ _HIDDEN_CELL = _object({
     "audit_upper": _NUMBER_OR_NULL, "required_lower": _NUMBER_OR_NULL,
     "required_upper": _NUMBER_OR_NULL, "protected": {"type": "boolean"},
 })
-_DECISION = _object({
+_DECISION = schema_record({
     "cell": _CELL, "is_margin": {"type": "boolean"}, "status": {"type": "string"},
     "rule": {"type": "string"}, "true_value": {"type": "number"}, "shown_value": _NUMBER_OR_NULL,
     "audit_lower": _NUMBER_OR_NULL, "audit_upper": _NUMBER_OR_NULL,
-    "reasons": {"type": "array", "minItems": 1, "items": _object({
+    "reasons": {"type": "array", "minItems": 1, "items": schema_record({
         "code": {"enum": [reason.value for reason in DecisionReason]}, "text": {"type": "string"}})},
 })
 _REQUEST = {"type": ["object", "null"], "additionalProperties": False,
@@ -71,40 +66,42 @@ _REQUEST = {"type": ["object", "null"], "additionalProperties": False,
                 "where": {"type": "object", "additionalProperties": _STRINGS},
                 "period": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
                 "audience": {"type": "string"}}}
-_POLICY = _object({
+_POLICY = schema_record({
     "name": {"type": "string"}, "version": {"type": "string"}, "label": {"type": "string"},
     "description": {"type": "string"}, "frequency_threshold": {"type": "integer"},
     "zeros_disclosive": {"type": "boolean"}, "secondary_suppression": {"type": "boolean"},
     "protection_level": {"type": "number"}, "margin_cost_factor": {"type": "number"},
-    "dominance_nk": _object({"n": {"type": "integer"}, "k": {"type": "number"}}),
+    "dominance_nk": schema_record({"n": {"type": "integer"}, "k": {"type": "number"}}),
     "p_percent": {"type": "number"},
-    "rate_reliability": _object({"hide_below": {"type": "integer"}, "flag_below": {"type": "integer"}}),
+    "rate_reliability": schema_record({"hide_below": {"type": "integer"},
+                                       "flag_below": {"type": "integer"}}),
     "output_perturbation": {"type": ["string", "null"]},
 })
-_TABLE = _object({
+_TABLE = schema_record({
     "uid": {"type": "string"}, "role": {"enum": ["view", "trend"]}, "title": {"type": "string"},
     "recommendation": {"enum": ["pass", "review"]}, "summary": {"type": "string"},
     "recommendation_reasons": _STRINGS, "request": _REQUEST, "policy": _POLICY,
     "dimensions": _STRINGS, "rules_applied": _COUNTS,
-    "cell_counts": _object({"total": {"type": "integer"}, "interior": {"type": "integer"},
-                            "margins": {"type": "integer"}, "hidden": {"type": "integer"},
-                            "needs_decision": {"type": "integer"},
-                            "by_status": _object({s.value: {"type": "integer"} for s in CellStatus})}),
-    "audit": _object({"passes": {"type": "boolean"}, "publishable": {"type": "boolean"},
-                      "notes": _STRINGS}),
+    "cell_counts": schema_record({"total": {"type": "integer"}, "interior": {"type": "integer"},
+                                  "margins": {"type": "integer"}, "hidden": {"type": "integer"},
+                                  "needs_decision": {"type": "integer"},
+                                  "by_status": schema_record({s.value: {"type": "integer"}
+                                                              for s in CellStatus})}),
+    "audit": schema_record({"passes": {"type": "boolean"}, "publishable": {"type": "boolean"},
+                            "notes": _STRINGS}),
     "hidden_cells": {"type": "array", "items": _HIDDEN_CELL},
     "needs_decision": {"type": "array", "items": _DECISION},
 })
 REPORT_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Output-check report",
-    **_object({
+    **schema_record({
         "warning": {"const": WARNING}, "report": {"const": "output_check"},
         "schema_version": {"const": SCHEMA_VERSION},
-        "tool": _object({"name": {"type": "string"}, "version": {"type": "string"}}),
+        "tool": schema_record({"name": {"type": "string"}, "version": {"type": "string"}}),
         "generated_at": {"type": "string"},
-        "dataset": _object({"code": {"type": "string"}, "title": {"type": "string"},
-                            "version": {"type": "string"}}),
+        "dataset": schema_record({"code": {"type": "string"}, "title": {"type": "string"},
+                                  "version": {"type": "string"}}),
         "recommendation": {"enum": ["pass", "review"]},
         "tables": {"type": "array", "minItems": 1, "items": _TABLE},
     }),
@@ -154,17 +151,20 @@ def _table_record(uid: str, table: ReviewTable, catalog: Catalog) -> dict:
         "hidden_cells": [{
             "cell": _cell(table, row), "is_margin": bool(row["is_margin"]),
             "status": row["status"], "suppression": row["suppression"], "rule": row["rule"],
-            "true_value": _number(row["true_count"]), "audit_lower": _number(row["audit_lower"]),
-            "audit_upper": _number(row["audit_upper"]),
-            "required_lower": _number(row["required_lower"]),
-            "required_upper": _number(row["required_upper"]),
+            "true_value": json_number(row["true_count"], 6),
+            "audit_lower": json_number(row["audit_lower"], 6),
+            "audit_upper": json_number(row["audit_upper"], 6),
+            "required_lower": json_number(row["required_lower"], 6),
+            "required_upper": json_number(row["required_upper"], 6),
             "protected": bool(row["protected"]),
         } for _, row in hidden.iterrows()],
         "needs_decision": [{
             "cell": _cell(table, row), "is_margin": bool(row["is_margin"]),
-            "status": row["status"], "rule": row["rule"], "true_value": _number(row["true_count"]),
-            "shown_value": _number(row["shown_value"]), "audit_lower": _number(row["audit_lower"]),
-            "audit_upper": _number(row["audit_upper"]),
+            "status": row["status"], "rule": row["rule"],
+            "true_value": json_number(row["true_count"], 6),
+            "shown_value": json_number(row["shown_value"], 6),
+            "audit_lower": json_number(row["audit_lower"], 6),
+            "audit_upper": json_number(row["audit_upper"], 6),
             "reasons": [{"code": code, "text": REASON_TEXT[DecisionReason(code)]}
                         for code in row["decision_reasons"].split(", ")],
         } for _, row in decisions.iterrows()],
@@ -202,16 +202,6 @@ def _policy(policy) -> dict:
 
 def _cell(table: ReviewTable, row: pd.Series) -> dict[str, str]:
     return {code: str(row[code]) for code in table.dimensions}
-
-
-def _number(value) -> int | float | None:
-    """JSON number: NaN and infinity become null, whole numbers integers."""
-    if value is None or pd.isna(value):
-        return None
-    value = float(value)
-    if math.isinf(value):
-        return None
-    return int(value) if value.is_integer() else round(value, 6)
 
 
 # --- formats ----------------------------------------------------------------------------------

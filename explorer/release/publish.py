@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 from explorer.catalog import Catalog, PublicView
 from explorer.db.connection import Database, open_database
 from explorer.errors import ExplorerError
+from explorer.formats import json_number
 from explorer.tables.measure_table import MARGIN_SUFFIX, MeasureTable, measure_table
 from explorer.paths import default_database_path
 from explorer.release.published_file import (FORMAT, FORMAT_VERSION, PUBLIC_AUDIENCE, PUBLISHED_STATUSES,
@@ -81,16 +81,6 @@ def build_view_table(catalog: Catalog, view: PublicView, database: Database) -> 
     return table
 
 
-def _number(value: object) -> float | int | None:
-    """A JSON number: None for a missing value, int for a whole count."""
-    if value is None:
-        return None
-    number = float(value)
-    if math.isnan(number):
-        return None
-    return int(number) if number.is_integer() and abs(number) < 2**53 else number
-
-
 def _level(value: object) -> int | str:
     """A level for JSON: a category code (int), a subtotal key or the total marker (str)."""
     if hasattr(value, "item"):
@@ -104,7 +94,7 @@ def _rows(table: MeasureTable, dims: tuple[str, ...]) -> list[dict[str, Any]]:
         status = CellStatus(record["status"])
         row: dict[str, Any] = {"dims": {code: str(record[code]) for code in dims}}
         for name in ROW_NUMBERS:
-            row[name] = _number(record[name])  # a hidden row's numbers are all empty already
+            row[name] = json_number(record[name])  # a hidden row's numbers are all empty already
         row["status"] = status.value
         row["marker"] = str(record["marker"])
         row["levels"] = {code: _level(flags[code]) for code in dims}

@@ -35,6 +35,7 @@ import pandas as pd
 from jsonschema.exceptions import best_match
 
 from explorer.errors import ExplorerError
+from explorer.formats import schema_record
 from explorer.tables.measure_table import (MARGIN_SUFFIX, NUMBER_COLUMNS, MeasureTable,
                                     restore_published, row_flag_columns)
 from explorer.paths import data_dir
@@ -73,12 +74,7 @@ _NUMBER_OR_NULL = {"type": ["number", "null"]}
 _YEAR = {"type": "integer", "minimum": 1800, "maximum": 2200}
 
 
-def _record(properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": list(properties),
-            "additionalProperties": False}
-
-
-_ROW = _record({
+_ROW = schema_record({
     "dims": {"type": "object", "additionalProperties": {"type": "string"}},
     **{name: _NUMBER_OR_NULL for name in ROW_NUMBERS},
     "status": {"enum": [status.value for status in PUBLISHED_STATUSES]},
@@ -88,19 +84,19 @@ _ROW = _record({
     "is_margin": {"type": "boolean"},
     "is_reference": {"type": "boolean"},
 })
-_TABLE = _record({
+_TABLE = schema_record({
     "title": _TEXT, "unit": _TEXT, "method": _TEXT, "policy": _TEXT,
     "legend": {"type": "string"},
     "notes": {"type": "array", "items": {"type": "string"}},
     "rows": {"type": "array", "items": _ROW, "minItems": 1},
 })
-_VIEW = _record({
+_VIEW = schema_record({
     "code": {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"},
     "title": _TEXT,
-    "outcome": _record({"code": _TEXT, "label": _TEXT}),
-    "measure": _record({"code": {"enum": ["asmr", "crude_rate"]}, "label": _TEXT}),
+    "outcome": schema_record({"code": _TEXT, "label": _TEXT}),
+    "measure": schema_record({"code": {"enum": ["asmr", "crude_rate"]}, "label": _TEXT}),
     "period": {"type": "array", "items": _YEAR, "minItems": 2, "maxItems": 2},
-    "dimensions": {"type": "array", "minItems": 1, "items": _record({
+    "dimensions": {"type": "array", "minItems": 1, "items": schema_record({
         "code": _TEXT, "label": _TEXT,
         "categories": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "residual": {"type": "array", "items": {"type": "string"}}})},
@@ -113,14 +109,14 @@ _VIEW = _record({
 PUBLISHED_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Published public views",
-    **_record({
+    **schema_record({
         "format": {"const": FORMAT},
         "format_version": {"const": FORMAT_VERSION},
         "generated_at": _TEXT,
-        "dataset": _record({"code": _TEXT, "title": _TEXT, "version": _TEXT, "description": _TEXT}),
+        "dataset": schema_record({"code": _TEXT, "title": _TEXT, "version": _TEXT, "description": _TEXT}),
         "provenance": {"type": "array", "items": _TEXT},
         "linkage_method": _TEXT,
-        "policy": _record({"name": _TEXT, "version": _TEXT, "label": _TEXT, "description": _TEXT}),
+        "policy": schema_record({"name": _TEXT, "version": _TEXT, "label": _TEXT, "description": _TEXT}),
         "views": {"type": "array", "items": _VIEW, "minItems": 1},
     }),
 }

@@ -37,6 +37,7 @@ import pandas as pd
 from explorer.catalog import Catalog
 from explorer.db.connection import Database
 from explorer.errors import ExplorerError
+from explorer.formats import readable_number
 from explorer.sdc.audit import TOLERANCE
 from explorer.sdc.policy import Policy
 from explorer.sdc.primary import DOMINANCE, P_PERCENT
@@ -287,40 +288,6 @@ def review_policy(catalog: Catalog, choice: str, threshold: int | None = None) -
     return policy_for(catalog, choice)
 
 
-def policy_from_query_params(params: Mapping[str, str | list[str]],
-                             default_threshold: int) -> tuple[str, int, list[str]]:
-    """(choice, threshold, notices) from ``?policy=custom&threshold=7``; anything invalid is
-    replaced by the default (statistician; the official threshold) with a notice."""
-    notices = []
-
-    def single(name: str) -> str | None:  # a repeated parameter keeps its last value
-        raw = params.get(name)
-        if isinstance(raw, (list, tuple)):
-            return str(raw[-1]) if raw else None
-        return None if raw is None else str(raw)
-
-    choice = single("policy") or "statistician"
-    if choice not in POLICY_CHOICES:
-        notices.append(f"Ignored policy={choice[:40]!r}: choose from {', '.join(POLICY_CHOICES)}")
-        choice = "statistician"
-    threshold = default_threshold
-    text = single("threshold")
-    if text is not None:
-        if text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= MAX_CUSTOM_THRESHOLD:
-            threshold = int(text)
-        else:
-            notices.append(f"Ignored threshold={text[:40]!r}: a whole number from 1 to "
-                           f"{MAX_CUSTOM_THRESHOLD}")
-    return choice, threshold, notices
-
-
-def policy_to_query_params(choice: str, threshold: int) -> dict[str, str]:
-    params = {"policy": choice}
-    if choice == CUSTOM:
-        params["threshold"] = str(int(threshold))
-    return params
-
-
 # --- for the page -----------------------------------------------------------------------------
 
 def summary_lines(review: ReviewTable) -> list[str]:
@@ -353,9 +320,8 @@ def display_frame(review: ReviewTable) -> pd.DataFrame:
 
 
 def _number(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    """Whole numbers with separators, others to two decimals; "" when missing."""
+    return readable_number(value, 2, trim=False)
 
 
 def _interval(lower: float, upper: float) -> str:
@@ -372,8 +338,6 @@ __all__ = [
     "Recommendation",
     "ReviewTable",
     "display_frame",
-    "policy_from_query_params",
-    "policy_to_query_params",
     "review_cells",
     "review_from_protected",
     "review_policy",

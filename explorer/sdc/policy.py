@@ -15,16 +15,12 @@ import jsonschema
 import yaml
 
 from explorer.errors import ExplorerError
+from explorer.formats import schema_record
 from explorer.paths import catalog_dir
 
 _NUMBER = {"type": "number"}
 _COUNT = {"type": "integer", "minimum": 1}
 _FRACTION = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
-
-
-def _rule(properties: dict, required: list[str] | None = None) -> dict:
-    return {"type": "object", "properties": properties, "additionalProperties": False,
-            "required": required if required is not None else list(properties)}
 
 
 POLICY_SCHEMA = {
@@ -41,18 +37,18 @@ POLICY_SCHEMA = {
             "required": ["frequency_threshold", "zeros", "secondary_suppression", "rate_reliability",
                          "denominator_rounding"],
             "properties": {
-                "frequency_threshold": _rule({"threshold": _COUNT}),
-                "zeros": _rule({"disclosive": {"type": "boolean"}}),
-                "dominance_nk": _rule({"n": _COUNT, "k": _FRACTION}),
-                "p_percent": _rule({"p": _FRACTION}),
-                "secondary_suppression": _rule({
+                "frequency_threshold": schema_record({"threshold": _COUNT}),
+                "zeros": schema_record({"disclosive": {"type": "boolean"}}),
+                "dominance_nk": schema_record({"n": _COUNT, "k": _FRACTION}),
+                "p_percent": schema_record({"p": _FRACTION}),
+                "secondary_suppression": schema_record({
                     "enabled": {"type": "boolean"},
                     "protection_level": {"type": "number", "minimum": 0},
                     "margin_cost_factor": {"type": "number", "minimum": 1},
                 }),
-                "rate_reliability": _rule({"hide_below": {"type": "integer", "minimum": 0},
-                                           "flag_below": {"type": "integer", "minimum": 0}}),
-                "output_perturbation": _rule({
+                "rate_reliability": schema_record({"hide_below": {"type": "integer", "minimum": 0},
+                                                   "flag_below": {"type": "integer", "minimum": 0}}),
+                "output_perturbation": schema_record({
                     "method": {"enum": ["cell_key", "rounding"]},
                     "ptable": {"type": "string"},
                     "max_noise": {"type": "integer", "minimum": 0},
@@ -60,7 +56,7 @@ POLICY_SCHEMA = {
                     "js": {"type": "integer", "minimum": 0},
                     "rounding_base": {"type": "integer", "minimum": 2},
                 }, required=["method"]),
-                "denominator_rounding": _rule({"base": _COUNT}),
+                "denominator_rounding": schema_record({"base": _COUNT}),
             },
         },
     },

@@ -10,9 +10,8 @@ named ``unprotected_values_for_disclosure_review()``, for the statistician revie
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,6 +29,34 @@ _TRUE_VALUE_COLUMNS = ("true_value",)
 _AUDIENCE_RULES = {"frequency_threshold_after_perturbation": "frequency_threshold"}
 """Rules shown to readers other than output checkers under another name, so that the rule
 does not say which hidden cells are the small ones."""
+
+
+_T = TypeVar("_T")
+
+
+class ReadOnly(Generic[_T]):
+    """A read-only attribute of a sealed carrier (ProtectedTable, MeasureTable): reads the
+    carrier's slot ``_<name>``, set once by its constructor; a copy when ``copy`` (a frame the
+    caller may then edit without changing the carrier). Setting or deleting it raises."""
+
+    def __init__(self, doc: str | None = None, *, copy: bool = False) -> None:
+        self.__doc__ = doc
+        self._copy = copy
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot, self._owner = f"_{name}", owner.__name__
+
+    def __get__(self, carrier: Any, owner: type | None = None) -> _T:
+        if carrier is None:
+            return self  # type: ignore[return-value] - the class attribute itself
+        value = getattr(carrier, self._slot)
+        return value.copy() if self._copy else value
+
+    def __set__(self, carrier: Any, value: object) -> NoReturn:
+        raise AttributeError(f"a {self._owner} is read-only")
+
+    def __delete__(self, carrier: Any) -> NoReturn:
+        raise AttributeError(f"a {self._owner} is read-only")
 
 
 @dataclass(frozen=True)
@@ -64,9 +91,13 @@ class ProtectedTable:
 
     # --- what may be shown -------------------------------------------------------------
 
-    @property
-    def dimensions(self) -> tuple[str, ...]:
-        return self._dimensions
+    dimensions: ReadOnly[tuple[str, ...]] = ReadOnly()
+    policy: ReadOnly["Policy"] = ReadOnly()
+    description: ReadOnly[str] = ReadOnly()
+    publishable: ReadOnly[bool] = ReadOnly(
+        "False when no suppression pattern could protect the table, so every cell is hidden.")
+    notes: ReadOnly[tuple[str, ...]] = ReadOnly(
+        "The engine's remarks for the output checker (e.g. a fallback pattern was used).")
 
     @property
     def policy_name(self) -> str:
@@ -75,14 +106,6 @@ class ProtectedTable:
     @property
     def policy_version(self) -> str:
         return self._policy.version
-
-    @property
-    def policy(self) -> "Policy":
-        return self._policy
-
-    @property
-    def description(self) -> str:
-        return self._description
 
     def cells(self, include_margins: bool = True) -> pd.DataFrame:
         """Every published cell: a level and a label column per dimension, ``value`` (the shown
@@ -99,16 +122,6 @@ class ProtectedTable:
         counts = self._cells["status"].value_counts()
         return {status.value: int(counts.get(status.value, 0))
                 for status in (CellStatus.SUPPRESSED_PRIMARY, CellStatus.SUPPRESSED_SECONDARY)}
-
-    @property
-    def publishable(self) -> bool:
-        """False when no suppression pattern could protect the table, so every cell is hidden."""
-        return self._publishable
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """The engine's remarks for the output checker (e.g. a fallback pattern was used)."""
-        return self._notes
 
     @property
     def audit(self) -> "AuditResult | None":

@@ -37,7 +37,7 @@ import pandas as pd
 from explorer.catalog import Catalog
 from explorer.tables.cell_measures import MEASURE_FUNCTIONS, SHOWN, worst_status
 from explorer.measures.proportions import proportion
-from explorer.sdc.protected_table import ProtectedTable
+from explorer.sdc.protected_table import ProtectedTable, ReadOnly
 from explorer.sdc.status import CellStatus, Marker, marker_legend
 from explorer.sdc.structure import TOTAL  # noqa: F401 - re-exported for the row flags
 from explorer.tables.request import TableRequest
@@ -104,49 +104,20 @@ class MeasureTable:
         return (_unpickle, (self._request, self._frame, self._row_flags, self._title, self._unit,
                             self._method, self._policy, self._legend, self._notes))
 
-    @property
-    def request(self) -> TableRequest:
-        return self._request
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The measure frame (a copy: editing it does not change the table)."""
-        return self._frame.copy()
-
-    @property
-    def row_flags(self) -> pd.DataFrame:
-        """Per frame row: each dimension's level and margin flag, is_margin, is_reference (a
-        copy)."""
-        return self._row_flags.copy()
-
-    @property
-    def dimensions(self) -> tuple[str, ...]:
-        """The frame's breakdown columns (dimension codes), in order."""
-        return self._dimensions
-
-    @property
-    def title(self) -> str:
-        return self._title
-
-    @property
-    def unit(self) -> str:
-        return self._unit
-
-    @property
-    def method(self) -> str:
-        return self._method
-
-    @property
-    def policy(self) -> str:
-        return self._policy
-
-    @property
-    def legend(self) -> str:
-        return self._legend
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        return self._notes
+    request: ReadOnly[TableRequest] = ReadOnly()
+    frame: ReadOnly[pd.DataFrame] = ReadOnly(
+        "The measure frame (a copy: editing it does not change the table).", copy=True)
+    row_flags: ReadOnly[pd.DataFrame] = ReadOnly(
+        "Per frame row: each dimension's level and margin flag, is_margin, is_reference (a copy).",
+        copy=True)
+    dimensions: ReadOnly[tuple[str, ...]] = ReadOnly(
+        "The frame's breakdown columns (dimension codes), in order.")
+    title: ReadOnly[str] = ReadOnly()
+    unit: ReadOnly[str] = ReadOnly()
+    method: ReadOnly[str] = ReadOnly()
+    policy: ReadOnly[str] = ReadOnly()
+    legend: ReadOnly[str] = ReadOnly()
+    notes: ReadOnly[tuple[str, ...]] = ReadOnly()
 
     def __repr__(self) -> str:
         return (f"<MeasureTable {self._request.measure} by {'x'.join(self._dimensions) or '-'}: "

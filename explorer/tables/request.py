@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from explorer.catalog import Catalog
+from explorer.catalog.limits import MAX_BREAKDOWNS
+from explorer.catalog.periods import check_period
 from explorer.errors import QueryError
 
 MEASURES: dict[str, str] = {
@@ -28,19 +31,65 @@ AGE_ADJUSTED_MEASURES = {"asmr", "rate_ratio", "adjusted_rate_ratio", "sii", "ri
 """Measures that standardise or adjust for the standard population's dimension (age group), so
 they cannot also be broken down by it: within one age band an ASMR is only that band's rate
 times its standard weight (ONS publishes age-specific rates by age instead)."""
-MAX_DIMENSIONS = 3
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*$")
+
+
+class Filters(Mapping[str, tuple[str, ...]]):
+    """A request's filters, dimension code -> chosen category or group keys: read like a dict,
+    but immutable and hashable (sorted by dimension), so a request is a cache key as it is."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, Sequence[str]] | Iterable[tuple[str, Sequence[str]]] = ()):
+        pairs = items.items() if isinstance(items, Mapping) else items
+        self._items = tuple(sorted((str(code), tuple(values)) for code, values in pairs))
+
+    def __getitem__(self, code: str) -> tuple[str, ...]:
+        for key, values in self._items:
+            if key == code:
+                return values
+        raise KeyError(code)
+
+    def __iter__(self) -> Iterator[str]:
+        return (code for code, _ in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __reduce__(self) -> tuple:
+        return Filters, (self._items,)
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self._items) == dict(other) if isinstance(other, Mapping) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Filters({dict(self._items)!r})"
+
+    def with_filter(self, code: str, values: Sequence[str]) -> Filters:
+        return Filters({**dict(self._items), code: tuple(values)})
 
 
 @dataclass(frozen=True)
 class TableRequest:
+    """One protected table, validated against the catalog once (``validate_request`` or, for a
+    URL, ``resolve_request``); frozen and hashable, so it travels unchanged into st.cache_data."""
+
     dataset: str
     outcome: str
     measure: str
     by: tuple[str, ...]
-    where: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    where: Filters = field(default_factory=Filters)
     period: tuple[int, int] = (0, 0)
     audience: str = "official"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by", tuple(self.by))
+        object.__setattr__(self, "period", tuple(self.period))
+        if not isinstance(self.where, Filters):
+            object.__setattr__(self, "where", Filters(self.where))
 
     def describe(self, catalog: Catalog) -> str:
         """One line saying what the table shows."""
@@ -74,20 +123,79 @@ def parse_where(items: list[str] | tuple[str, ...]) -> dict[str, tuple[str, ...]
     return {dimension: tuple(values) for dimension, values in where.items()}
 
 
-def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: list[str] | tuple[str, ...],
-                     where: dict[str, tuple[str, ...]] | None = None,
+def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: Sequence[str],
+                     where: Mapping[str, Sequence[str]] | None = None,
                      period: tuple[int, int] | None = None, audience: str = "official") -> TableRequest:
-    """Check every part against the catalog and return the request (or raise QueryError)."""
-    chosen = catalog.outcome(outcome)
-    if measure not in MEASURES:
-        raise QueryError(f"unknown measure {measure!r}; choose from: {', '.join(MEASURES)}")
+    """Check every part against the catalog and return the request, or raise QueryError at the
+    first part that does not validate (the CLI and the widgets' road)."""
+    request, _ = _validated(catalog, dict(outcome=outcome, measure=measure, by=by,
+                                          where=where or {}, period=period, audience=audience),
+                            fallback=None)
+    return request
+
+
+def resolve_request(catalog: Catalog, *, outcome: str, measure: str, by: Sequence[str],
+                    where: Mapping[str, Sequence[str]] | None = None,
+                    period: tuple[int, int] | None = None, audience: str = "official",
+                    default: TableRequest) -> tuple[TableRequest, list[tuple[str, str]]]:
+    """The same checks, in the same order, for a request read from a URL: a part that does not
+    validate with the parts accepted before it is replaced by ``default``'s (a filter is
+    dropped), and reported as (part, reason); part names are ``outcome``, ``by``, ``measure``,
+    ``period``, ``where.<dimension>`` and ``audience``."""
+    return _validated(catalog, dict(outcome=outcome, measure=measure, by=by, where=where or {},
+                                    period=period, audience=audience), fallback=default)
+
+
+def _validated(catalog: Catalog, parts: dict, fallback: TableRequest | None
+               ) -> tuple[TableRequest, list[tuple[str, str]]]:
+    notices: list[tuple[str, str]] = []
+    accepted: dict = {}
+
+    def take(name: str, check, value, default):
+        try:
+            return check(value)
+        except QueryError as error:
+            if fallback is None:
+                raise
+            notices.append((name, str(error)))
+            return default
+
+    accepted["outcome"] = take("outcome", lambda v: catalog.outcome(v).code, parts["outcome"],
+                               fallback and fallback.outcome)
+    accepted["by"] = take("by", lambda v: _checked_by(catalog, v), parts["by"],
+                          fallback and fallback.by)
+    accepted["measure"] = take("measure", lambda v: _checked_measure(catalog, v, accepted["by"]),
+                               parts["measure"], fallback and fallback.measure)
+    accepted["period"] = take("period", lambda v: _checked_period(catalog, accepted["outcome"], v),
+                              parts["period"], fallback and _checked_period(catalog, accepted["outcome"], None))
+    where = Filters()
+    for code, values in parts["where"].items():
+        resolved = take(f"where.{code}", lambda v, code=code: _checked_filter(catalog, code, v, accepted["by"]),
+                        values, None)
+        if resolved is not None:
+            where = where.with_filter(code, resolved)
+    accepted["where"] = where
+    accepted["audience"] = take("audience", lambda v: _checked_audience(catalog, v),
+                                parts["audience"], fallback and fallback.audience)
+    return TableRequest(dataset=catalog.code, **accepted), notices
+
+
+def _checked_by(catalog: Catalog, by: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(by, str):
+        raise QueryError(f"breakdown dimensions must be a list of dimension codes, got {by!r}")
     by = tuple(code for code in by if code)
     for code in by:
         catalog.dimension(code)
     if len(set(by)) != len(by):
         raise QueryError(f"a dimension is repeated in the breakdown: {', '.join(by)}")
-    if len(by) > MAX_DIMENSIONS:
-        raise QueryError(f"at most {MAX_DIMENSIONS} breakdown dimensions; got {len(by)}")
+    if len(by) > MAX_BREAKDOWNS:
+        raise QueryError(f"at most {MAX_BREAKDOWNS} breakdown dimensions; got {len(by)}")
+    return by
+
+
+def _checked_measure(catalog: Catalog, measure: str, by: tuple[str, ...]) -> str:
+    if measure not in MEASURES:
+        raise QueryError(f"unknown measure {measure!r}; choose from: {', '.join(MEASURES)}")
     if measure in SINGLE_DIMENSION_MEASURES and len(by) != 1:
         raise QueryError(f"measure {measure!r} compares the groups of exactly one dimension; "
                          f"got {len(by)}")
@@ -100,26 +208,31 @@ def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: list[s
         raise QueryError(f"measure {measure!r} is adjusted for {catalog.dimension(age).label.lower()}, "
                          f"so it cannot be broken down by it; choose crude_rate for age-specific rates")
     if measure == "proportion":
-        persons_table = catalog.cohort.persons_table
         for code in by:
-            if catalog.dimension(code).table != persons_table:
+            if catalog.dimension(code).table != catalog.cohort.persons_table:
                 raise QueryError(f"proportions are of people, so they cannot be broken down by "
                                  f"{code!r} (it changes during follow-up)")
-    resolved_where: dict[str, tuple[str, ...]] = {}
-    for code, values in (where or {}).items():
-        dimension = catalog.dimension(code)
-        values = tuple(dict.fromkeys(values))
-        if len(values) != 1:
-            raise QueryError(f"a filter selects one {dimension.label.lower()}{_example_group(dimension)}, "
-                             f"not {len(values)}: tables of combined categories could be "
-                             "subtracted to reveal a hidden count")
-        resolved_where[code] = (dimension.resolve_filter(values[0]),)
-    first, last = period or (catalog.follow_up.first_year, catalog.follow_up.last_year)
-    if first > last:
-        raise QueryError(f"period {first} to {last} is reversed")
-    if first < catalog.follow_up.first_year or last > catalog.follow_up.last_year:
-        raise QueryError(f"period {first} to {last} is outside the follow-up years "
-                         f"{catalog.follow_up.first_year} to {catalog.follow_up.last_year}")
+    return measure
+
+
+def _checked_filter(catalog: Catalog, code: str, values: Sequence[str],
+                    by: tuple[str, ...]) -> tuple[str, ...]:
+    dimension = catalog.dimension(code)
+    if code in by:
+        raise QueryError(f"{dimension.label.lower()} is already a breakdown, so it cannot also "
+                         "be a filter")
+    values = tuple(dict.fromkeys((values,) if isinstance(values, str) else values))
+    if len(values) != 1:
+        raise QueryError(f"a filter selects one {dimension.label.lower()}{_example_group(dimension)}, "
+                         f"not {len(values)}: tables of combined categories could be "
+                         "subtracted to reveal a hidden count")
+    return (dimension.resolve_filter(values[0]),)
+
+
+def _checked_period(catalog: Catalog, outcome: str, period: tuple[int, int] | None) -> tuple[int, int]:
+    """The period clipped to the years the outcome is counted in; only offered periods."""
+    chosen = catalog.outcome(outcome)
+    first, last = check_period(catalog.follow_up, period)
     if last < chosen.first_year:
         raise QueryError(f"{chosen.label} deaths are counted from {chosen.first_year}; choose a "
                          f"period that includes {chosen.first_year} or later")
@@ -128,12 +241,13 @@ def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: list[s
         raise QueryError(f"period {first} to {last} is not offered: choose "
                          f"{_periods_text(catalog, outcome)} (periods are fixed so that overlapping "
                          "periods cannot be subtracted to reveal a hidden count)")
-    policies = catalog.to_dict()["sdc"]["policies"]
-    if audience not in policies:
-        raise QueryError(f"unknown audience {audience!r}; choose from: {', '.join(policies)}")
-    return TableRequest(dataset=catalog.code, outcome=outcome, measure=measure, by=by,
-                        where=resolved_where, period=(max(first, chosen.first_year), last),
-                        audience=audience)
+    return clipped
+
+
+def _checked_audience(catalog: Catalog, audience: str) -> str:
+    if audience not in catalog.sdc_policies:
+        raise QueryError(f"unknown audience {audience!r}; choose from: {', '.join(catalog.sdc_policies)}")
+    return audience
 
 
 def offered_periods(catalog: Catalog, outcome: str) -> dict[tuple[int, int], str]:

@@ -1,0 +1,263 @@
+"""Pass 3 of loading a catalog, one builder a section: semantic checks and the model objects.
+
+Each builder takes a section of the schema-valid document (and the sections built before it)
+and returns the model objects, or raises a :class:`CatalogProblem` at the first problem, which
+``explorer.catalog.loader`` turns into a one-line CatalogError naming the file.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from explorer.catalog.dimensions import Category, Dimension, Hierarchy, HierarchyGroup
+from explorer.catalog.model import (
+    Cohort, Column, ExposureIndex, FollowUp, Outcome, StandardPopulation, StructuralZero, Table,
+)
+
+
+class CatalogProblem(Exception):
+    """A semantic problem at a key path (``["dimensions", "sex", "reference"]``)."""
+
+    def __init__(self, path: Sequence[str | int], message: str) -> None:
+        super().__init__(message)
+        self.path = tuple(path)
+        self.message = message
+
+
+def _difference(expected: Iterable[str], given: Iterable[str]) -> str:
+    """``missing ['a']; unknown ['b']`` for two key collections that should be equal."""
+    expected, given = list(expected), list(given)
+    parts = []
+    missing = [key for key in expected if key not in given]
+    unknown = [key for key in given if key not in expected]
+    if missing:
+        parts.append(f"missing {missing}")
+    if unknown:
+        parts.append(f"unknown {unknown}")
+    return "; ".join(parts)
+
+
+def build_tables(raw: dict[str, Any]) -> dict[str, Table]:
+    tables = {}
+    for name, spec in raw.items():
+        key = (spec["key"],) if isinstance(spec["key"], str) else tuple(spec["key"])
+        columns = {col: Column(col, c["type"], c["description"]) for col, c in spec["columns"].items()}
+        for index, key_column in enumerate(key):
+            if key_column not in columns:
+                where = ["tables", name, "key"] + ([] if isinstance(spec["key"], str) else [index])
+                raise CatalogProblem(where, f"key column {key_column!r} is not a column of table "
+                                            f"{name!r}")
+        tables[name] = Table(name, spec["description"], key, columns)
+    return tables
+
+
+def require_column(tables: dict[str, Table], table: str, column: str,
+                   table_path: list[str | int], column_path: list[str | int]) -> None:
+    if table not in tables:
+        raise CatalogProblem(table_path, f"table {table!r} is not declared in tables "
+                                         f"(declared: {', '.join(tables)})")
+    if column not in tables[table].columns:
+        raise CatalogProblem(column_path, f"column {column!r} is not a column of table {table!r} "
+                                          f"(columns: {', '.join(tables[table].columns)})")
+
+
+def build_cohort(raw: dict[str, Any], tables: dict[str, Table]) -> Cohort:
+    exposure = ExposureIndex(**raw["exposure"])
+    cohort = Cohort(**{**raw, "exposure": exposure})
+    persons, terms = cohort.persons_table, exposure.terms_table
+    for key in ("join_key", "cohort_filter_column", "record_key_column", "exit_year_column",
+                "exit_age_group_column"):
+        require_column(tables, persons, getattr(cohort, key), ["cohort", "persons_table"],
+                       ["cohort", key])
+    for key in ("survivor_class_column", "death_class_column", "next_band_column",
+                "followed_column"):
+        require_column(tables, persons, getattr(exposure, key), ["cohort", "persons_table"],
+                       ["cohort", "exposure", key])
+    for key in ("class_column", "year_column", "age_group_column", "constant_column",
+                "next_band_coefficient_column", "followed_coefficient_column"):
+        require_column(tables, terms, getattr(exposure, key), ["cohort", "exposure", "terms_table"],
+                       ["cohort", "exposure", key])
+    return cohort
+
+
+def check_dimension_tables(cohort: Cohort, dimensions: dict[str, Dimension]) -> None:
+    """Breakdown dimensions are person-level (persons table), except the attained age band,
+    which is the exposure terms' age band (person-years) and the persons' exit band (events)."""
+    exposure = cohort.exposure
+    for code, dimension in dimensions.items():
+        if dimension.table == cohort.persons_table:
+            continue
+        if (dimension.table, dimension.column) != (exposure.terms_table, exposure.age_group_column):
+            raise CatalogProblem(["dimensions", code, "table"],
+                                 f"dimension {code!r} must be a column of table "
+                                 f"{cohort.persons_table!r} "
+                                 f"or the attained age band {exposure.terms_table}."
+                                 f"{exposure.age_group_column}")
+
+
+def _build_categories(code: str, raw: list[dict[str, Any]]) -> tuple[Category, ...]:
+    seen_codes: dict[int, int] = {}
+    seen_keys: dict[str, int] = {}
+    categories = []
+    for index, item in enumerate(raw):
+        path = ["dimensions", code, "categories", index]
+        if item["code"] in seen_codes:
+            raise CatalogProblem(path + ["code"],
+                                 f"duplicate category code {item['code']} "
+                                 f"(also used by categories[{seen_codes[item['code']]}])")
+        if item["key"] in seen_keys:
+            raise CatalogProblem(path + ["key"],
+                                 f"duplicate category key {item['key']!r} "
+                                 f"(also used by categories[{seen_keys[item['key']]}])")
+        seen_codes[item["code"]] = index
+        seen_keys[item["key"]] = index
+        categories.append(Category(item["code"], item["key"], item["label"],
+                                   item.get("residual", False)))
+    return tuple(categories)
+
+
+def _build_hierarchy(code: str, raw: dict[str, Any], categories: tuple[Category, ...],
+                     raw_dimensions: dict[str, Any]) -> Hierarchy:
+    path: list[str | int] = ["dimensions", code, "hierarchy"]
+    if "parent" in raw:
+        parent = raw["parent"]
+        if parent == code or parent not in raw_dimensions:
+            raise CatalogProblem(path + ["parent"], f"parent {parent!r} is not another dimension "
+                                                    f"(dimensions: {', '.join(raw_dimensions)})")
+        parent_spec = raw_dimensions[parent]
+        parent_labels = {c["key"]: c["label"] for c in parent_spec["categories"]}
+        if set(raw["children"]) != set(parent_labels):
+            raise CatalogProblem(path + ["children"],
+                                 f"groups must be exactly the categories of dimension {parent!r}: "
+                                 + _difference(parent_labels, raw["children"]))
+        groups = tuple(HierarchyGroup(key, parent_labels[key], tuple(children))
+                       for key, children in raw["children"].items())
+        hierarchy = Hierarchy(parent_spec["label"], groups, parent)
+        group_paths = {key: path + ["children", key] for key in raw["children"]}
+    else:
+        groups = tuple(HierarchyGroup(key, group["label"], tuple(group["children"]))
+                       for key, group in raw["groups"].items())
+        hierarchy = Hierarchy(raw["parent_label"], groups, None)
+        group_paths = {key: path + ["groups", key, "children"] for key in raw["groups"]}
+
+    keys = {category.key: category for category in categories}
+    placed: dict[str, str] = {}
+    for group in groups:
+        for index, child in enumerate(group.children):
+            child_path = group_paths[group.key] + [index]
+            if child not in keys:
+                raise CatalogProblem(child_path, f"child {child!r} is not a category key of "
+                                                 f"dimension {code!r}")
+            if keys[child].residual:
+                raise CatalogProblem(child_path, f"child {child!r} is a residual category and "
+                                                 "cannot be grouped")
+            if child in placed:
+                raise CatalogProblem(child_path, f"child {child!r} is listed more than once "
+                                                 f"(also under {placed[child]!r})")
+            placed[child] = group.key
+    unplaced = [c.key for c in categories if not c.residual and c.key not in placed]
+    if unplaced:
+        raise CatalogProblem(path, f"categories not placed under any parent: {', '.join(unplaced)}")
+    return hierarchy
+
+
+def build_dimension(code: str, raw: dict[str, Any], tables: dict[str, Table],
+                    raw_dimensions: dict[str, Any]) -> Dimension:
+    path: list[str | int] = ["dimensions", code]
+    require_column(tables, raw["table"], raw["column"], path + ["table"], path + ["column"])
+    categories = _build_categories(code, raw["categories"])
+    by_key = {category.key: category for category in categories}
+    reference = raw["reference"]
+    if reference not in by_key:
+        raise CatalogProblem(path + ["reference"], f"reference {reference!r} is not a category key "
+                                                   f"(choose from: {', '.join(by_key)})")
+    if by_key[reference].residual:
+        raise CatalogProblem(path + ["reference"], f"reference {reference!r} is a residual category")
+    if raw["ordered"] and "order_direction" not in raw:
+        raise CatalogProblem(path + ["order_direction"],
+                             "required key is missing for an ordered dimension")
+    if not raw["ordered"] and "order_direction" in raw:
+        raise CatalogProblem(path + ["order_direction"],
+                             "only an ordered dimension may set order_direction")
+    hierarchy = None
+    if "hierarchy" in raw:
+        hierarchy = _build_hierarchy(code, raw["hierarchy"], categories, raw_dimensions)
+    return Dimension(code=code, label=raw["label"], table=raw["table"], column=raw["column"],
+                     reference=reference, ordered=raw["ordered"],
+                     order_direction=raw.get("order_direction"), categories=categories,
+                     hierarchy=hierarchy,
+                     standardisation_bands=raw.get("standardisation_bands", False))
+
+
+def build_outcome(code: str, raw: dict[str, Any], tables: dict[str, Table],
+                  cohort: Cohort, follow_up: FollowUp) -> Outcome:
+    path: list[str | int] = ["outcomes", code]
+    require_column(tables, cohort.persons_table, raw["event_column"],
+                   ["cohort", "persons_table"], path + ["event_column"])
+    if not follow_up.first_year <= raw["first_year"] <= follow_up.last_year:
+        raise CatalogProblem(path + ["first_year"],
+                             f"{raw['first_year']} is outside the follow-up years "
+                             f"{follow_up.first_year} to {follow_up.last_year}")
+    return Outcome(code=code, **raw)
+
+
+def build_standard_population(raw: dict[str, Any],
+                              dimensions: dict[str, Dimension]) -> StandardPopulation:
+    path: list[str | int] = ["standard_population"]
+    code = raw["dimension"]
+    if code not in dimensions:
+        raise CatalogProblem(path + ["dimension"], f"dimension {code!r} is not declared "
+                                                   f"(dimensions: {', '.join(dimensions)})")
+    expected = [c.key for c in dimensions[code].categories if not c.residual]
+    if set(expected) != set(raw["weights"]):
+        raise CatalogProblem(path + ["weights"],
+                             f"weights must cover exactly the categories of dimension {code!r}: "
+                             + _difference(expected, raw["weights"]))
+    if set(raw["lower_ages"]) != set(raw["weights"]):
+        raise CatalogProblem(path + ["lower_ages"],
+                             "lower_ages must name exactly the bands in weights: "
+                             + _difference(list(raw["weights"]), raw["lower_ages"]))
+    ages = [raw["lower_ages"][key] for key in raw["weights"]]
+    if ages != sorted(set(ages)):
+        raise CatalogProblem(path + ["lower_ages"], "lower ages must increase from band to band")
+    return StandardPopulation(raw["name"], raw["source"], code, dict(raw["weights"]),
+                              dict(raw["lower_ages"]))
+
+
+def build_follow_up(raw: dict[str, Any]) -> FollowUp:
+    path: list[str | int] = ["dataset", "follow_up"]
+    dates = {}
+    for key in ("start", "end"):
+        try:
+            dates[key] = datetime.date.fromisoformat(raw[key])
+        except ValueError:
+            raise CatalogProblem(path + [key],
+                                 f"{raw[key]!r} is not a valid date (YYYY-MM-DD)") from None
+    if dates["start"] > dates["end"]:
+        raise CatalogProblem(path + ["end"], "follow-up ends before it starts")
+    if raw["first_year"] != dates["start"].year or raw["last_year"] != dates["end"].year:
+        raise CatalogProblem(path, "first_year and last_year must be the years of start and end")
+    periods = []
+    for index, period in enumerate(raw.get("periods", [])):
+        first, last = period["first"], period["last"]
+        if first > last or first < raw["first_year"] or last > raw["last_year"]:
+            raise CatalogProblem(path + ["periods", index],
+                                 f"period {first} to {last} must run forward within the follow-up "
+                                 f"years {raw['first_year']} to {raw['last_year']}")
+        periods.append((first, last))
+    return FollowUp(dates["start"], dates["end"], raw["first_year"], raw["last_year"],
+                    tuple(periods))
+
+
+def build_structural_zeros(raw: list[dict[str, Any]],
+                           outcomes: dict[str, Outcome]) -> tuple[StructuralZero, ...]:
+    zeros = []
+    for index, item in enumerate(raw):
+        if item["outcome"] not in outcomes:
+            raise CatalogProblem(["sdc", "structural_zeros", index, "outcome"],
+                                 f"outcome {item['outcome']!r} is not declared "
+                                 f"(outcomes: {', '.join(outcomes)})")
+        zeros.append(StructuralZero(item["outcome"], item["rule"]))
+    return tuple(zeros)
