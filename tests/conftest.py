@@ -96,6 +96,22 @@ def _tiny_person_rows() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(persons), pd.DataFrame(linkage), pd.DataFrame(deaths)
 
 
+LAYER_MARKERS = ("unit", "sql", "app", "browser")
+"""Every test carries at least one of these (pyproject.toml describes them); slow and golden
+are extra."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse to run a session in which a collected test has no layer marker."""
+    unmarked = [item.nodeid for item in items
+                if not any(item.get_closest_marker(name) for name in LAYER_MARKERS)]
+    if unmarked:
+        listed = "\n  ".join(unmarked)
+        raise pytest.UsageError(
+            f"{len(unmarked)} test(s) carry none of the layer markers {', '.join(LAYER_MARKERS)} "
+            f"(add one, e.g. a module-level pytestmark = pytest.mark.unit):\n  {listed}")
+
+
 @pytest.fixture(scope="session")
 def census_catalog() -> Catalog:
     """The real census_mortality catalog."""
@@ -144,6 +160,18 @@ def default_database_dir(tmp_path_factory, census_catalog: Catalog) -> Path:
 def default_database(default_database_dir: Path, census_catalog: Catalog) -> Path:
     """Path of the test-size database file (TEST_PERSONS persons)."""
     return default_database_dir / f"{census_catalog.code}.duckdb"
+
+
+@pytest.fixture(scope="session")
+def database(default_database: Path):
+    """The test-size database (default_database) opened read-only, once per session and shared
+    by every test that queries it: a read-only ``Database`` hands each thread its own cursor
+    (explorer.db.connection), so sharing it is safe. (test_query_runner.py opens the tiny
+    database as ``tiny_database`` instead.)"""
+    from explorer.db.connection import open_database
+
+    with open_database(default_database) as opened:
+        yield opened
 
 
 @dataclass(frozen=True)

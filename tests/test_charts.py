@@ -21,7 +21,6 @@ import pandas as pd
 import pytest
 
 from explorer.app import charts
-from explorer.db.connection import open_database
 from explorer.tables.measure_table import measure_table, replaced_for_leak_tests
 from explorer.sdc.protect import protect
 from explorer.sdc.raw_table import RawTable
@@ -38,12 +37,6 @@ HIDDEN = {status.value for status in CellStatus if status.hidden}
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 _TAG = re.compile(r"<[^>]+>")
 _timings: dict[str, float] = {}
-
-
-@pytest.fixture(scope="module")
-def database(default_database):
-    with open_database(default_database) as opened:
-        yield opened
 
 
 # --- reading a serialised figure ------------------------------------------------------------
@@ -386,20 +379,18 @@ def test_leak_checks_ran_within_budget():
     assert sum(_timings.values()) < 120, _timings
 
 
-def test_trend_chart_keeps_hidden_years_as_labelled_gaps(census_catalog, default_database):
+def test_trend_chart_keeps_hidden_years_as_labelled_gaps(census_catalog, database):
     """Trend tables (group x calendar year) are protected as one table; hidden years are gaps
     with their marker, and no hidden cell's true count appears anywhere in the figure."""
 
     from explorer.app.charts import chart_for, trend_chart
-    from explorer.db.connection import open_database
     from explorer.tables.request import trend_request, validate_request
     from explorer.tables import build_table, protected_table
 
-    with open_database(default_database) as database:
-        request = trend_request(validate_request(census_catalog, outcome="suicide", measure="count",
-                                                 by=["region"]))
-        table = build_table(request, census_catalog, database)
-        review = protected_table(request, census_catalog, database).unprotected_values_for_disclosure_review()
+    request = trend_request(validate_request(census_catalog, outcome="suicide", measure="count",
+                                             by=["region"]))
+    table = build_table(request, census_catalog, database)
+    review = protected_table(request, census_catalog, database).unprotected_values_for_disclosure_review()
     figure = chart_for(table)
     assert figure.data and all(trace.type == "scatter" for trace in figure.data)
     hidden = table.frame[table.frame["status"] != CellStatus.SHOWN.value]
@@ -422,5 +413,4 @@ def test_trend_chart_keeps_hidden_years_as_labelled_gaps(census_catalog, default
     assert gaps >= len(hidden[hidden["year"] != "All years"]) - 1
     with pytest.raises(ValueError):
         trend_chart(build_table(validate_request(census_catalog, outcome="suicide", measure="count",
-                                                 by=["sex"]), census_catalog,
-                                open_database(default_database)))
+                                                 by=["sex"]), census_catalog, database))

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from explorer.db.connection import open_database
 from explorer.app.downloads import csv_download, notes_lines, xlsx_download
 from explorer.sdc.status import CellStatus
 from explorer.tables.request import validate_request
@@ -19,9 +18,8 @@ SHOWN = CellStatus.SHOWN.value
 
 
 @pytest.fixture(scope="module")
-def table_with_hidden_cells(default_database, census_catalog):
+def table_with_hidden_cells(database, census_catalog):
     """Suicide counts by religion and region: some cells are hidden at the default size."""
-    database = open_database(str(default_database), census_catalog.code)
     request = validate_request(census_catalog, outcome="suicide", measure="crude_rate",
                                by=("religion", "region"), audience="official")
     table = build_table(request, census_catalog, database)
@@ -34,6 +32,7 @@ def _sheet_frame(workbook, name: str) -> pd.DataFrame:
     return pd.DataFrame(rows[1:], columns=rows[0])
 
 
+@pytest.mark.sql
 def test_the_workbook_table_sheet_is_exactly_the_protected_frame(table_with_hidden_cells, census_catalog):
     table = table_with_hidden_cells
     workbook = load_workbook(io.BytesIO(xlsx_download(table, census_catalog)))
@@ -52,6 +51,7 @@ def test_the_workbook_table_sheet_is_exactly_the_protected_frame(table_with_hidd
                 assert (cell if cell is not None else "") == want
 
 
+@pytest.mark.sql
 def test_hidden_cells_are_empty_with_their_marker(table_with_hidden_cells, census_catalog):
     table = table_with_hidden_cells
     sheet = _sheet_frame(load_workbook(io.BytesIO(xlsx_download(table, census_catalog))), "Table")
@@ -61,6 +61,7 @@ def test_hidden_cells_are_empty_with_their_marker(table_with_hidden_cells, censu
     assert hidden["marker"].str.contains(r"\[c\]", regex=True).all()
 
 
+@pytest.mark.sql
 def test_the_cover_sheet_names_policy_legend_and_source(table_with_hidden_cells, census_catalog):
     table = table_with_hidden_cells
     cover = list(load_workbook(io.BytesIO(xlsx_download(table, census_catalog)))["Cover"]
@@ -73,6 +74,7 @@ def test_the_cover_sheet_names_policy_legend_and_source(table_with_hidden_cells,
     assert [label for label, _ in notes_lines(table, census_catalog)][1:] == [row[0] for row in cover[2:]]
 
 
+@pytest.mark.sql
 def test_csv_and_workbook_share_the_same_notes(table_with_hidden_cells, census_catalog):
     table = table_with_hidden_cells
     text = csv_download(table, census_catalog)
@@ -81,6 +83,7 @@ def test_csv_and_workbook_share_the_same_notes(table_with_hidden_cells, census_c
                                                in notes_lines(table, census_catalog)[1:]]
 
 
+@pytest.mark.unit
 def test_downloads_refuse_a_raw_frame(census_catalog):
     with pytest.raises(TypeError):
         xlsx_download(pd.DataFrame({"events": [3]}), census_catalog)

@@ -16,9 +16,9 @@ import pytest
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ["errors", "paths", "catalog", "data", "db", "sdc", "measures", "tables", "release",
-          "app", "auth", "cli"]
-BASE = {"errors", "paths"}  # every stage may import these
+STAGES = ["errors", "paths", "formats", "catalog", "data", "db", "sdc", "measures", "tables",
+          "release", "app", "auth", "cli"]
+BASE = {"errors", "paths", "formats"}  # every stage may import these
 PAGE_LIBRARY = {"app", "auth"}
 """Stages written for pages: a page may import any of their modules."""
 PAGE_PACKAGES = {"catalog", "tables", "release", "errors"}

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from explorer.db.connection import open_database
 from explorer.tables.measure_table import (MARGIN_SUFFIX, TOTAL, MeasureTable, measure_table,
                                     row_flag_columns)
 from explorer.sdc.status import CellStatus
@@ -28,12 +27,6 @@ def _sources(*folders: str, files: tuple[str, ...] = ()) -> dict[Path, str]:
     paths = [p for folder in folders for p in sorted((ROOT / folder).rglob("*.py"))]
     paths += [ROOT / name for name in files]
     return {path: path.read_text(encoding="utf-8") for path in paths if path.is_file()}
-
-
-@pytest.fixture(scope="module")
-def database(default_database):
-    with open_database(default_database) as opened:
-        yield opened
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from explorer.measures.standardisation import (
     directly_standardised_rate,
 )
 
-pytestmark = pytest.mark.golden
+pytestmark = [pytest.mark.golden, pytest.mark.unit]
 REL = 1e-9
 
 

@@ -12,6 +12,8 @@ import pytest
 
 from explorer.errors import DatabaseOutdatedError
 
+pytestmark = pytest.mark.sql
+
 ROOT = Path(__file__).resolve().parent.parent
 PERSONS = 3000
 

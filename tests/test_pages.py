@@ -206,27 +206,25 @@ def test_data_catalog_charts_protected_linkage_rates_by_group(app):
     assert london["value"] < rest["value"]  # London links less well, as published
 
 
-def test_linkage_rates_protect_small_unlinked_counts(default_database, census_catalog):
+def test_linkage_rates_protect_small_unlinked_counts(database, census_catalog):
     """Linked and unlinked counts are protected together: a group with a handful of unlinked
     people gets no rate (it would reveal them)."""
-    from explorer.db.connection import open_database
     from explorer.tables.linkage_quality import linkage_rate_table
 
-    with open_database(default_database) as database:
-        table = linkage_rate_table(census_catalog, database, "armed_forces")
-        frame = table.frame
-        assert set(frame["marker"]) <= {"", "[c]"}
-        assert frame.loc[frame["marker"] == "[c]", ["value", "events"]].isna().all().all()
-        assert table.policy.startswith("official")
-        # one status vocabulary: reader statuses of CellStatus, hidden exactly where marked [c]
-        assert set(frame["status"]) <= {status.value for status in CellStatus.reader_statuses()}
-        hidden = frame["status"].map(lambda status: CellStatus(status).hidden)
-        assert (hidden == (frame["marker"] == "[c]")).all()
-        # the measures step flags the total and the catalog's reference group
-        flags = table.row_flags
-        reference = census_catalog.dimension("armed_forces").reference_category
-        assert flags["is_margin"].tolist() == [False] * (len(frame) - 1) + [True]
-        assert frame.loc[flags["is_reference"], "armed_forces"].tolist() == [reference.label]
+    table = linkage_rate_table(census_catalog, database, "armed_forces")
+    frame = table.frame
+    assert set(frame["marker"]) <= {"", "[c]"}
+    assert frame.loc[frame["marker"] == "[c]", ["value", "events"]].isna().all().all()
+    assert table.policy.startswith("official")
+    # one status vocabulary: reader statuses of CellStatus, hidden exactly where marked [c]
+    assert set(frame["status"]) <= {status.value for status in CellStatus.reader_statuses()}
+    hidden = frame["status"].map(lambda status: CellStatus(status).hidden)
+    assert (hidden == (frame["marker"] == "[c]")).all()
+    # the measures step flags the total and the catalog's reference group
+    flags = table.row_flags
+    reference = census_catalog.dimension("armed_forces").reference_category
+    assert flags["is_margin"].tolist() == [False] * (len(frame) - 1) + [True]
+    assert frame.loc[flags["is_reference"], "armed_forces"].tolist() == [reference.label]
 
 
 def test_explore_offers_csv_and_excel_downloads(app):

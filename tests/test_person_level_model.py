@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from explorer.db import QueryRunner, open_database
+from explorer.db import QueryRunner
 from explorer.tables.request import validate_request
 from explorer.tables import build_view_tables
 
@@ -33,12 +33,6 @@ def reference(default_database):
         connection.execute("SET enable_progress_bar = false")
         connection.execute(REFERENCE.read_text(encoding="utf-8"))
         yield connection
-
-
-@pytest.fixture(scope="module")
-def database(default_database):
-    with open_database(default_database) as opened:
-        yield opened
 
 
 def reference_breakdown(connection, catalog, outcome, by=(), filters=None, period=None,

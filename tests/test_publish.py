@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 
 from explorer.tables.aggregate import raw_table
-from explorer.db.connection import open_database
 from explorer.db.runner import QueryRunner
 from explorer.tables.measure_table import MARGIN_SUFFIX, replaced_for_leak_tests
 from explorer.release.published_file import (FORMAT, FORMAT_VERSION, PUBLISHED_STATUSES, PublishedFileError,
@@ -45,12 +44,6 @@ def published_file(tmp_path_factory, census_catalog, default_database) -> Path:
 @pytest.fixture(scope="module")
 def document(published_file) -> dict:
     return json.loads(published_file.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def database(default_database):
-    with open_database(default_database) as opened:
-        yield opened
 
 
 def _rows_by_labels(view: dict) -> dict[tuple[str, ...], dict]:

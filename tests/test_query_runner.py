@@ -30,14 +30,14 @@ EVENT_FLAGS = {"all_cause": "died", "suicide": "died_suicide", "covid19": "died_
 
 
 @pytest.fixture(scope="module")
-def database(tiny_db) -> Database:
+def tiny_database(tiny_db) -> Database:
     with open_database(tiny_db.path) as opened:
         yield opened
 
 
 @pytest.fixture(scope="module")
-def runner(database: Database, census_catalog: Catalog) -> QueryRunner:
-    return QueryRunner(database, census_catalog)
+def runner(tiny_database: Database, census_catalog: Catalog) -> QueryRunner:
+    return QueryRunner(tiny_database, census_catalog)
 
 
 DAYS = 365.25
@@ -236,21 +236,21 @@ def test_invalid_requests_are_rejected(runner: QueryRunner, call, message: str) 
         call(runner)
 
 
-def _persons_count(database: Database) -> int:
-    return database.cursor().execute('SELECT count(*) FROM "persons"').fetchone()[0]
+def _persons_count(tiny_database: Database) -> int:
+    return tiny_database.cursor().execute('SELECT count(*) FROM "persons"').fetchone()[0]
 
 
 @pytest.mark.parametrize("dimension", ["sex", "region", "religion", "ethnicity_detailed", "age_group"])
-def test_injection_value_is_an_unknown_category(runner: QueryRunner, database: Database,
+def test_injection_value_is_an_unknown_category(runner: QueryRunner, tiny_database: Database,
                                                 dimension: str) -> None:
     with pytest.raises(QueryError, match=rf"unknown value {INJECTION!r} for dimension '{dimension}'"):
         runner.breakdown("suicide", ["sex"], filters={dimension: [INJECTION]})
-    assert _persons_count(database) == 12
+    assert _persons_count(tiny_database) == 12
 
 
 @pytest.mark.parametrize("query", ["breakdown_events", "breakdown_persons"])
 def test_injection_value_bound_directly_is_only_data(runner: QueryRunner,
-                                                     database: Database, query: str) -> None:
+                                                     tiny_database: Database, query: str) -> None:
     planner = {"breakdown_events": runner.plan_breakdown,
                "breakdown_persons": runner.plan_persons_breakdown}[query]
     plan = planner("suicide", ["sex"], filters={"sex": ["male"]})
@@ -263,8 +263,8 @@ def test_injection_value_bound_directly_is_only_data(runner: QueryRunner,
             assert "query" in str(error) and "\n" not in str(error)
         else:
             assert frame.empty
-    assert _persons_count(database) == 12
-    assert database.cursor().execute(
+    assert _persons_count(tiny_database) == 12
+    assert tiny_database.cursor().execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'persons'").fetchone()[0] == 1
 
 
@@ -278,12 +278,12 @@ def test_run_rejects_unbound_or_extra_parameters(runner: QueryRunner) -> None:
 
 # --- the connection ----------------------------------------------------------------------
 
-def test_connection_is_read_only(database: Database) -> None:
+def test_connection_is_read_only(tiny_database: Database) -> None:
     with pytest.raises(duckdb.Error, match="read-only"):
-        database.cursor().execute('DELETE FROM "persons"')
+        tiny_database.cursor().execute('DELETE FROM "persons"')
     with pytest.raises(duckdb.Error, match="read-only"):
-        database.cursor().execute("CREATE TABLE scratch (x INTEGER)")
-    assert _persons_count(database) == 12
+        tiny_database.cursor().execute("CREATE TABLE scratch (x INTEGER)")
+    assert _persons_count(tiny_database) == 12
 
 
 def test_missing_database_names_the_build_command(tmp_path: Path) -> None:
@@ -296,12 +296,12 @@ def test_missing_database_names_the_build_command(tmp_path: Path) -> None:
     assert "make data" in message
 
 
-def test_each_thread_gets_its_own_cursor(database: Database) -> None:
+def test_each_thread_gets_its_own_cursor(tiny_database: Database) -> None:
     cursors = []
 
     def remember() -> None:
-        cursors.append(database.cursor())
-        assert database.cursor() is cursors[-1]
+        cursors.append(tiny_database.cursor())
+        assert tiny_database.cursor() is cursors[-1]
 
     threads = [threading.Thread(target=remember) for _ in range(3)]
     for thread in threads:

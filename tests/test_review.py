@@ -32,14 +32,13 @@ from explorer.release.review import (
     DecisionReason,
     Recommendation,
     display_frame,
-    policy_from_query_params,
-    policy_to_query_params,
     review_from_protected,
     review_policy,
     review_table,
     review_view_tables,
     summary_lines,
 )
+from explorer.app.review_state import policy_from_query_params, policy_to_query_params
 from explorer.sdc.policy import load_policy
 from explorer.sdc.protect import protect
 from explorer.sdc.raw_table import RawTable
@@ -225,12 +224,6 @@ def test_policy_query_params_round_trip_and_reject_tampering():
 # --- on the default database ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def database(default_database):
-    with open_database(default_database) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
 def small_cells_request(census_catalog):
     """A view with many small cells: female suicides by ethnic group and region."""
     return validate_request(census_catalog, outcome="suicide", measure="asmr",
@@ -407,6 +400,7 @@ def test_only_the_review_page_reaches_the_review_and_report_modules():
             users[str(path.relative_to(ROOT))] = names
     assert set(users) <= {"explorer/release/review.py", "explorer/release/output_report.py",
                           "explorer/release/__init__.py", "explorer/app/cached.py",
+                          "explorer/app/review_state.py",  # the policy choices only
                           "pages/review.py", "explorer/cli/commands.py"}, users
     # the CLI: only its review command (for output checkers), never the table command
     cli = (ROOT / "explorer/cli/commands.py").read_text()

@@ -13,7 +13,6 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from explorer.auth import ROLE_KEY, USER_KEY
-from explorer.db.connection import open_database
 from explorer.release.output_report import WARNING
 from explorer.release.review import BANNER, review_policy, review_view_tables
 from explorer.tables.request import validate_request
@@ -65,13 +64,12 @@ def _texts(elements) -> list[str]:
     return [element.value for element in elements]
 
 
-def _expected_reviews(census_catalog, database_path, choice="statistician", threshold=None):
+def _expected_reviews(census_catalog, database, choice="statistician", threshold=None):
     request = validate_request(census_catalog, outcome="suicide", measure="asmr",
                                by=["ethnicity", "region"], where={"sex": ("female",)},
                                audience="statistician")
-    with open_database(database_path) as database:
-        return review_view_tables(request, census_catalog, database,
-                                  review_policy(census_catalog, choice, threshold))
+    return review_view_tables(request, census_catalog, database,
+                              review_policy(census_catalog, choice, threshold))
 
 
 def _counts(text_column) -> list[float]:
@@ -79,13 +77,13 @@ def _counts(text_column) -> list[float]:
 
 
 def test_statistician_sees_true_values_under_the_banner(monkeypatch, default_database_dir,
-                                                        default_database, census_catalog, downloads):
+                                                        database, census_catalog, downloads):
     at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)
     assert not at.exception and not at.error
     assert BANNER in _texts(at.warning)
     assert "Disclosure review" in _texts(at.title)
     assert at.radio(key="review_policy").value == "statistician"
-    view, trend = _expected_reviews(census_catalog, default_database)
+    view, trend = _expected_reviews(census_catalog, database)
     for index, review in enumerate((view, trend)):
         shown = _table(at, index)
         assert len(shown) == len(review.frame)
@@ -108,7 +106,7 @@ def test_statistician_sees_true_values_under_the_banner(monkeypatch, default_dat
 
 
 def test_the_only_downloads_are_the_output_check_report(monkeypatch, default_database_dir,
-                                                        default_database, census_catalog, downloads):
+                                                        database, census_catalog, downloads):
     at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)
     assert [b.label for b in at.get("download_button")] == [
         "Download output-check report (HTML)", "Download output-check report (JSON)"]
@@ -120,7 +118,7 @@ def test_the_only_downloads_are_the_output_check_report(monkeypatch, default_dat
     assert body.index(WARNING) < body.index("<h1>")
     report = json.loads(json_report)
     assert report["warning"] == WARNING and next(iter(report)) == "warning"
-    view, trend = _expected_reviews(census_catalog, default_database)
+    view, trend = _expected_reviews(census_catalog, database)
     for record, review in zip(report["tables"], (view, trend)):
         hidden = review.hidden()
         assert {(c["cell"]["ethnicity"], c["rule"]) for c in record["hidden_cells"]
@@ -149,7 +147,7 @@ def test_the_cli_review_command_prints_the_pages_report(monkeypatch, default_dat
     assert printed["tables"][0]["policy"]["name"] == policy
 
 
-def test_switching_policy_changes_the_table(monkeypatch, default_database_dir, default_database,
+def test_switching_policy_changes_the_table(monkeypatch, default_database_dir, database,
                                            census_catalog, downloads):
     at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)
     statistician = _table(at)
@@ -167,7 +165,7 @@ def test_switching_policy_changes_the_table(monkeypatch, default_database_dir, d
     at.number_input(key="review_threshold").set_value(3).run()
     assert not at.exception
     custom = _table(at)
-    expected, _ = _expected_reviews(census_catalog, default_database, "custom", 3)
+    expected, _ = _expected_reviews(census_catalog, database, "custom", 3)
     assert (custom["Status"] == expected.frame["status"].str.replace("_", " ")).all()
     primary = lambda frame: (frame["Status"] == "suppressed primary").sum()
     assert 0 < primary(custom) < primary(statistician)

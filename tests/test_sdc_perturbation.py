@@ -306,6 +306,7 @@ def test_pandas_reference_and_duckdb_sql_agree(case) -> None:
 
 # --- the ONS package as oracle -----------------------------------------------------------------
 
+@pytest.mark.unit
 @pytest.mark.golden
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_equals_ons_create_perturbed_table_10_5(seed: int, default_ptable: PTable) -> None:
@@ -320,6 +321,7 @@ def test_equals_ons_create_perturbed_table_10_5(seed: int, default_ptable: PTabl
     assert (ours["pre_sdc_count"] > 750).any() or len(df) < 7_500  # the pcv wrap is exercised
 
 
+@pytest.mark.unit
 @pytest.mark.golden
 @pytest.mark.parametrize("seed, threshold, modulus", [(10, 10, 256), (11, 0, 256), (12, 10, 4096)])
 def test_equals_ons_with_custom_ptable(seed: int, threshold: int, modulus: int) -> None:

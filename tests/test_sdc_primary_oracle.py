@@ -26,7 +26,7 @@ import pytest
 
 from explorer.sdc.primary import dominance_rule, frequency_rule, p_percent_rule, zeros_rule
 
-pytestmark = [pytest.mark.golden,
+pytestmark = [pytest.mark.golden, pytest.mark.unit,
               pytest.mark.filterwarnings("ignore:The provided callable:FutureWarning")]
 
 THRESHOLD, NK_N, NK_K, P = 10, 2, 0.9, 0.1

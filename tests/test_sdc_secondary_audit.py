@@ -15,6 +15,8 @@ from explorer.sdc.audit import audit_table
 from explorer.sdc.secondary import complementary_suppression
 from explorer.sdc.structure import TOTAL, DimensionLevels, build_structure
 
+pytestmark = pytest.mark.unit
+
 BACKENDS = ["highs", "linprog"]
 
 

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from explorer.db.connection import open_database
 from explorer.errors import QueryError
 from explorer.sdc.status import CellStatus
 from explorer.tables.request import parse_period, parse_where, validate_request
@@ -24,12 +23,6 @@ from explorer.tables import build_table, to_csv
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.sql
 SHOWN = CellStatus.SHOWN.value
-
-
-@pytest.fixture(scope="module")
-def database(default_database):
-    with open_database(default_database) as opened:
-        yield opened
 
 
 def table(catalog, database, audience="official", **request):
