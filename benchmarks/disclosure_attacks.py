@@ -15,7 +15,7 @@ more reliably than the table already tells them a shown one.
 
 writes the results table and the utility table into docs/sdc.md (between the markers
 ``<!-- attacks:start -->`` ... and ``<!-- utility:start -->`` ...). The tests
-(tests/test_sdc_attacks.py) run the same attacks and assert the promise.
+(tests/sdc/test_sdc_attacks.py) run the same attacks and assert the promise.
 """
 
 from __future__ import annotations

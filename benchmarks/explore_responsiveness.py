@@ -93,7 +93,7 @@ def _persons(directory: Path) -> int:
 
 
 def _steady_navigation() -> None:
-    """What tests/test_pages.py's autouse fixture does. AppTest resets
+    """What tests/app/test_pages.py's autouse fixture does. AppTest resets
     PagesManager.uses_pages_directory before every run, and with a pages/ folder beside app.py
     each run would start in Streamlit's legacy pages-directory mode (re-running the page file
     without app.py, so session_state["dataset"] vanishes and require_router stops the page). A
@@ -242,7 +242,7 @@ def render(results: list[dict], home: float, first: float, source: str, section:
         "Run: `.venv/bin/python benchmarks/explore_responsiveness.py [--database PATH]` "
         "(`--no-write` to print only). "
         "The Explore page driven by Streamlit's AppTest from app.py (pages-directory mode switched "
-        "off as in tests/test_pages.py), each widget change applied in sequence (later changes keep "
+        "off as in tests/app/test_pages.py), each widget change applied in sequence (later changes keep "
         "the earlier ones; ordered so every change asks for a view not cached yet), timing the whole "
         "script run: the main and trend tables (query, disclosure control, measures), both charts "
         "and the CSV and Excel downloads. Cold = first time that view is asked for (st.cache_data miss); warm "

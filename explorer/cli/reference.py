@@ -2,7 +2,7 @@
 
 ``python -m explorer.cli.reference`` prints the reference; ``--write`` puts it into README.md
 between the two marker comments; ``--check`` exits with status 1 when README.md's copy is stale
-(tests/test_cli_reference.py runs the same check). The help is captured by running
+(tests/cli/test_cli_reference.py runs the same check). The help is captured by running
 ``python -m explorer [<command>] --help`` in a subprocess with COLUMNS=100 and colour off, so
 argparse wraps it identically on every machine.
 """

@@ -13,7 +13,7 @@ time, each followed person carries a small exposure index (docs/data-model.md):
 ``exposure_terms`` then says, per class, year and band, how person-days follow from a group's
 count and its sums of the two day columns. The arithmetic is exact (whole days), so the
 person-years equal the Lexis split of every person to rounding in the last bit
-(tests/test_person_level_model.py). Survivors' classes depend on the birth date only and are
+(tests/data/test_person_level_model.py). Survivors' classes depend on the birth date only and are
 numbered first from every possible birth date, so their ids are small (fast GROUP BY) and known
 before any person is written.
 

@@ -22,7 +22,7 @@ from explorer.tables import build_view_tables
 
 pytestmark = pytest.mark.sql
 
-REFERENCE = Path(__file__).resolve().parent.parent / "queries" / "reference" / "lexis_split.sql"
+REFERENCE = Path(__file__).resolve().parents[2] / "queries" / "reference" / "lexis_split.sql"
 RELATIVE = 1e-9
 
 

@@ -14,7 +14,7 @@ from explorer.errors import DatabaseOutdatedError
 
 pytestmark = pytest.mark.sql
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PERSONS = 3000
 
 

@@ -16,7 +16,7 @@ from explorer.release.published_file import load_publication
 from explorer.catalog.safe_messaging import wording_problems
 from explorer.sdc.status import CellStatus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/public_summary.py"
 pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
 

@@ -23,7 +23,7 @@ from explorer.sdc.structure import TOTAL, DimensionLevels, build_structure
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OFFICIAL = load_policy("official")
 PUBLIC = load_policy("public")
 UNPERTURBED = load_policy("statistician")  # threshold + secondary suppression + exact LP audit

@@ -27,7 +27,7 @@ from explorer.sdc.status import CellStatus
 from explorer.sdc.structure import build_structure
 from explorer.tables import build_table, policy_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NUMBERS = ("value", "lower", "upper", "events", "denominator")
 SHOWN, PRIMARY = CellStatus.SHOWN.value, CellStatus.SUPPRESSED_PRIMARY.value
 pytestmark = pytest.mark.sql

@@ -18,7 +18,7 @@ from explorer.sdc.status import CellStatus
 from explorer.tables.request import validate_request
 from explorer.tables import build_table, protected_table
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MEASURES_STEP = ROOT / "explorer" / "tables" / "measure_table.py"
 pytestmark = pytest.mark.sql
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.auth import NEXT_KEY, ROLE_KEY, USER_KEY
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PUBLIC_MENU = ["Home", "Public summary", "Sign in"]
 OFFICIAL_MENU = ["Home", "Public summary", "Explore", "Data catalog"]

@@ -10,7 +10,7 @@ from explorer.auth import ROLE_KEY, USER_KEY
 from explorer.tables.measure_table import MeasureTable
 from explorer.sdc.status import CellStatus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["pages/home.py", "pages/explore.py", "pages/data_catalog.py"]
 
 pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]

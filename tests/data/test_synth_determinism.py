@@ -12,7 +12,7 @@ from explorer.data import build, build_dataset
 pytestmark = pytest.mark.sql
 
 PERSONS = 30_000
-CATALOG = Path(__file__).resolve().parent.parent / "data_catalog" / "census_mortality.yaml"
+CATALOG = Path(__file__).resolve().parents[2] / "data_catalog" / "census_mortality.yaml"
 TABLES = ("persons", "linkage", "deaths", "exposure_terms")
 
 

@@ -19,7 +19,7 @@ from explorer.paths import catalog_dir
 
 pytestmark = pytest.mark.unit
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 EXPECTED_DIMENSIONS = [
     "sex", "age_group", "ethnicity", "ethnicity_detailed", "religion", "disability",
     "partnership", "nssec", "qualification", "economic_activity", "tenure", "region",

@@ -17,7 +17,7 @@ from explorer.release.output_report import WARNING
 from explorer.release.review import BANNER, review_policy, review_view_tables
 from explorer.tables.request import validate_request
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/review.py"
 SMALL_CELLS = {"outcome": "suicide", "measure": "asmr", "by": "ethnicity,region",
                "where.sex": "female"}

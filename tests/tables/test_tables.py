@@ -20,7 +20,7 @@ from explorer.sdc.status import CellStatus
 from explorer.tables.request import parse_period, parse_where, validate_request
 from explorer.tables import build_table, to_csv
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.sql
 SHOWN = CellStatus.SHOWN.value
 

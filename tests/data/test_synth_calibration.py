@@ -14,7 +14,7 @@ import pytest
 pytestmark = [pytest.mark.sql, pytest.mark.golden]
 
 PERSONS, SEED = 1_000_000, 2011  # conftest's default_database (the default dataset is larger, same model)
-REFERENCE = Path(__file__).resolve().parent.parent / "queries" / "reference" / "lexis_split.sql"
+REFERENCE = Path(__file__).resolve().parents[2] / "queries" / "reference" / "lexis_split.sql"
 
 # 2011 Census persons by age [calibration-targets.md section 3], regrouped to bands whose edges
 # the census table has: (first age, last age, count).

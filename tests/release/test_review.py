@@ -46,7 +46,7 @@ from explorer.sdc.structure import DimensionLevels
 from explorer.tables.request import trend_request, validate_request
 from explorer.tables import policy_for, build_view_tables, protected_view_tables, to_csv
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 UNPERTURBED = load_policy("statistician")  # hand-made tables: exact values, secondary suppression
 NO_SECONDARY = dataclasses.replace(UNPERTURBED, secondary_enabled=False)
 WHEN = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
