@@ -1,4 +1,13 @@
-"""What the Streamlit pages call: the view in the URL (``view_state``), its widgets
-(``widgets``), charts from protected tables only (``charts``), downloads (``downloads``) and
-the cached builders on one shared read-only connection (``cached``). Pages import from here,
-never from the stages below."""
+"""What the Streamlit pages call (pages import these modules directly; nothing below this stage):
+
+- ``cached``: ``load_catalog_for_app``, ``view_tables_for``, ``view_workbook_for``,
+  ``review_tables_for``, ``linkage_table_for``, ``database_status``, ``hidden_cell_summary``,
+  ``require_router`` (cached builders on one shared read-only connection; the request is the
+  cache key);
+- ``view_state``: ``ExploreView``, ``view_from_query_params``, ``view_to_query_params``;
+- ``review_state``: the review page's policy choice in the URL;
+- ``url_sync``: ``state_from_url``, ``state_to_url``, ``notices`` (a page's state <-> its URL);
+- ``widgets``: ``view_selectors``, ``seed_view_widgets``, ``escape_markdown``;
+- ``charts``: ``chart_for`` (plotly figures from MeasureTables only);
+- ``downloads``: ``csv_download``, ``xlsx_download``.
+"""
