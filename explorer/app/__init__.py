@@ -1,7 +1,7 @@
 """What the Streamlit pages call (pages import these modules directly; nothing below this stage):
 
 - ``cached``: ``load_catalog_for_app``, ``view_tables_for``, ``view_workbook_for``,
-  ``review_tables_for``, ``linkage_table_for``, ``database_status``, ``hidden_cell_summary``,
+  the review page's tables, ``linkage_table_for``, ``database_status``, ``hidden_cell_summary``,
   ``require_router`` (cached builders on one shared read-only connection; the request is the
   cache key);
 - ``view_state``: ``ExploreView``, ``view_from_query_params``, ``view_to_query_params``;
