@@ -50,7 +50,7 @@ TEST_PERSONS = 1_000_000
 """Persons in the session's database (default_database): the calibration tests' size."""
 _CENSUS_DAY, _FOLLOW_UP_END = datetime.date(2011, 3, 27), datetime.date(2021, 12, 31)
 _CAUSE_FLAGS = {1: "died_suicide", 2: "died_covid19", 3: "died_circulatory", 4: "died_cancer"}
-_TINY_REFERENCE = Path(__file__).resolve().parent.parent / "queries" / "reference" / "lexis_split.sql"
+LEXIS_SPLIT = Path(__file__).resolve().parent.parent / "queries" / "reference" / "lexis_split.sql"
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def tiny_db(tmp_path_factory: pytest.TempPathFactory, census_catalog: Catalog) -
         connection.execute("CREATE TEMP TABLE person_rows AS SELECT * FROM person_rows")
         exposure_index.add_person_rows(connection, _CENSUS_DAY, _FOLLOW_UP_END)
         exposure_index.finish(connection, _CENSUS_DAY, _FOLLOW_UP_END)
-        connection.execute(_TINY_REFERENCE.read_text(encoding="utf-8"))
+        connection.execute(LEXIS_SPLIT.read_text(encoding="utf-8"))
         person_time = connection.execute("SELECT * FROM person_time ORDER BY ALL").df()
         persons = connection.execute("SELECT * FROM persons ORDER BY person_id").df()
     return TinyDatabase(path, persons, linkage, person_time)
@@ -160,6 +160,17 @@ def default_database_dir(tmp_path_factory, census_catalog: Catalog) -> Path:
 def default_database(default_database_dir: Path, census_catalog: Catalog) -> Path:
     """Path of the test-size database file (TEST_PERSONS persons)."""
     return default_database_dir / f"{census_catalog.code}.duckdb"
+
+
+@pytest.fixture(scope="session")
+def lexis_reference(default_database: Path):
+    """A read-only connection to the test database holding the exact Lexis split of its
+    followed persons as a TEMP table person_time (queries/reference/lexis_split.sql): the
+    oracle the person-level model is compared with."""
+    with duckdb.connect(str(default_database), read_only=True) as connection:
+        connection.execute("SET enable_progress_bar = false")
+        connection.execute(LEXIS_SPLIT.read_text(encoding="utf-8"))
+        yield connection
 
 
 @pytest.fixture(scope="session")

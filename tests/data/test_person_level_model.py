@@ -10,9 +10,7 @@ must every measure built from them.
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -22,17 +20,12 @@ from explorer.tables import build_view_tables
 
 pytestmark = pytest.mark.sql
 
-REFERENCE = Path(__file__).resolve().parents[2] / "queries" / "reference" / "lexis_split.sql"
 RELATIVE = 1e-9
 
 
 @pytest.fixture(scope="module")
-def reference(default_database):
-    """A connection to the default database holding the reference split as TEMP person_time."""
-    with duckdb.connect(str(default_database), read_only=True) as connection:
-        connection.execute("SET enable_progress_bar = false")
-        connection.execute(REFERENCE.read_text(encoding="utf-8"))
-        yield connection
+def reference(lexis_reference):
+    return lexis_reference
 
 
 def reference_breakdown(connection, catalog, outcome, by=(), filters=None, period=None,

@@ -6,15 +6,12 @@ sex x attained-age-group rates, which is stable for small groups.
 """
 
 import math
-from pathlib import Path
 
-import duckdb
 import pytest
 
 pytestmark = [pytest.mark.sql, pytest.mark.golden]
 
 PERSONS, SEED = 1_000_000, 2011  # conftest's default_database (the default dataset is larger, same model)
-REFERENCE = Path(__file__).resolve().parents[2] / "queries" / "reference" / "lexis_split.sql"
 
 # 2011 Census persons by age [calibration-targets.md section 3], regrouped to bands whose edges
 # the census table has: (first age, last age, count).
@@ -38,11 +35,8 @@ PERSON_TIME = ("(SELECT person_id, year, age_group, person_years, died, died_sui
 
 
 @pytest.fixture(scope="module")
-def db(default_database):
-    with duckdb.connect(str(default_database), read_only=True) as connection:
-        connection.execute("SET enable_progress_bar = false")
-        connection.execute(REFERENCE.read_text(encoding="utf-8"))
-        yield connection
+def db(lexis_reference):
+    return lexis_reference
 
 
 def scalar(db, sql, **params):
