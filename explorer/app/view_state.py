@@ -22,9 +22,6 @@ from explorer.tables.request import (
     MEASURES, Filters, TableRequest, parse_period, resolve_request, validate_request,
 )
 
-DEFAULT_OUTCOME = "suicide"
-DEFAULT_MEASURE = "asmr"
-DEFAULT_BY = ("sex",)
 FILTER_PREFIX = "where."
 VIEW_PARAMETERS = ("outcome", "measure", "by", "period")
 _SHOWN_CHARACTERS = 40
@@ -58,7 +55,9 @@ class ExploreView:
 
 
 def default_view(catalog: Catalog) -> ExploreView:
-    return ExploreView(outcome=DEFAULT_OUTCOME, measure=DEFAULT_MEASURE, by=DEFAULT_BY,
+    """The catalog's opening view (dataset.explore), over the whole follow-up."""
+    default = catalog.explore_default
+    return ExploreView(outcome=default.outcome, measure=default.measure, by=default.by,
                        period=(catalog.follow_up.first_year, catalog.follow_up.last_year))
 
 

@@ -27,7 +27,8 @@ from explorer.catalog.public_views import build_public_views
 from explorer.catalog.schema import CATALOG_SCHEMA, IDENTIFIER_PATTERN
 from explorer.catalog.sections import (
     CatalogProblem, build_cohort, build_dimension, build_follow_up, build_outcome,
-    build_standard_population, build_structural_zeros, build_tables, check_dimension_tables,
+    build_explore_default, build_standard_population, build_structural_zeros, build_tables,
+    check_dimension_tables,
 )
 from explorer.errors import CatalogError
 
@@ -157,6 +158,7 @@ def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:
     zeros = build_structural_zeros(document["sdc"].get("structural_zeros", []), outcomes)
     linkage = dataset["linkage"]
     standard_population = build_standard_population(document["standard_population"], dimensions)
+    explore_default = build_explore_default(dataset["explore"], dimensions, outcomes)
     public_views = build_public_views(document.get("public_views", []), dimensions, outcomes,
                                       follow_up, standard_population, document["sdc"]["policies"])
     return Catalog(
@@ -170,7 +172,8 @@ def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:
                         linkage["by_group_note"]),
         tables=tables, cohort=cohort, dimensions=dimensions, outcomes=outcomes,
         standard_population=standard_population,
-        sdc_policies=dict(document["sdc"]["policies"]), structural_zeros=zeros,
+        sdc_policies=dict(document["sdc"]["policies"]), explore_default=explore_default,
+        structural_zeros=zeros,
         public_views=public_views, source_path=source,
     )
 

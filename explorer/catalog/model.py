@@ -32,6 +32,9 @@ class Outcome:
     multiplier: int
     min_age: int
     first_year: int
+    safe_messaging: bool = False
+    """True for an outcome whose texts must follow the suicide safe-messaging guidelines
+    (explorer.catalog.safe_messaging): its public views must say ``about_suicide``."""
 
     def to_dict(self) -> dict[str, Any]:
         return {name: value for name, value in vars(self).items() if name != "code"}
@@ -46,6 +49,9 @@ class StandardPopulation:
     dimension: str
     weights: dict[str, float]
     lower_ages: dict[str, int]
+    adjust_also_for: str | None = None
+    """The person-level dimension that rate ratios "adjusted for age and sex" also adjust for
+    (the dataset's sex dimension); None when the dataset has none."""
 
     @property
     def total(self) -> float:
@@ -57,7 +63,8 @@ class StandardPopulation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "source": self.source, "dimension": self.dimension,
-                "weights": dict(self.weights), "lower_ages": dict(self.lower_ages)}
+                "weights": dict(self.weights), "lower_ages": dict(self.lower_ages),
+                "adjust_also_for": self.adjust_also_for}
 
 
 @dataclass(frozen=True)
@@ -218,6 +225,15 @@ class PublicView:
 
 
 @dataclass(frozen=True)
+class ExploreDefault:
+    """The view the Explore page opens on, and falls back to part by part for a bad link."""
+
+    outcome: str
+    measure: str
+    by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Catalog:
     """One dataset's validated catalog (see data_catalog/*.yaml)."""
 
@@ -236,6 +252,7 @@ class Catalog:
     outcomes: dict[str, Outcome]
     standard_population: StandardPopulation
     sdc_policies: dict[str, str]
+    explore_default: ExploreDefault | None = None
     structural_zeros: tuple[StructuralZero, ...] = ()
     public_views: tuple[PublicView, ...] = ()
     source_path: Path | None = field(default=None, compare=False)
@@ -279,6 +296,10 @@ class Catalog:
                           "default_seed": self.build_defaults.seed},
                 "follow_up": self.follow_up.to_dict(),
                 "provenance": list(self.provenance),
+                **({"explore": {"outcome": self.explore_default.outcome,
+                                "measure": self.explore_default.measure,
+                                "by": list(self.explore_default.by)}}
+                   if self.explore_default else {}),
                 "linkage": self.linkage.to_dict(),
             },
             "tables": {name: table.to_dict() for name, table in self.tables.items()},

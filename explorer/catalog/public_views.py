@@ -50,9 +50,9 @@ def _period(path: list[str | int], raw: dict[str, Any], outcome: Outcome,
 
 
 def _check_suicide_text(path: list[str | int], raw: dict[str, Any], outcome: Outcome) -> None:
-    """A suicide outcome must be marked about_suicide, and then its texts follow the
-    Samaritans' media guidelines (explorer.catalog.safe_messaging)."""
-    if "suicide" in f"{outcome.code} {outcome.label}".casefold() and not raw["about_suicide"]:
+    """A view of an outcome the catalog marks ``safe_messaging`` must be marked about_suicide,
+    and then its texts follow the Samaritans' media guidelines (explorer.catalog.safe_messaging)."""
+    if outcome.safe_messaging and not raw["about_suicide"]:
         raise CatalogProblem(path + ["about_suicide"], f"outcome {outcome.code!r} is about "
                                                        "suicide: set about_suicide: true (the "
                                                        "page then shows a support notice)")

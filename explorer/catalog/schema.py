@@ -110,7 +110,10 @@ _OUTCOME = schema_record(
         "multiplier": {"type": "integer", "minimum": 1},
         "min_age": {"type": "integer", "minimum": 0, "maximum": 130},
         "first_year": _YEAR,
-    }
+        "safe_messaging": {"type": "boolean"},
+    },
+    required=["label", "definition", "icd10", "event_column", "denominator", "unit",
+              "multiplier", "min_age", "first_year"],
 )
 
 _LINKAGE_QUALITY = schema_record(
@@ -142,6 +145,12 @@ _DATASET = schema_record(
             required=["start", "end", "first_year", "last_year"],
         ),
         "provenance": {"type": "array", "items": _TEXT, "minItems": 1},
+        "explore": schema_record({
+            "outcome": _IDENTIFIER,
+            "measure": _IDENTIFIER,
+            "by": {"type": "array", "items": _IDENTIFIER, "minItems": 1,
+                   "maxItems": MAX_BREAKDOWNS, "uniqueItems": True},
+        }),
         "linkage": schema_record(
             {
                 "method": _TEXT,
@@ -187,7 +196,9 @@ _STANDARD_POPULATION = schema_record(
         "dimension": _IDENTIFIER,
         "weights": _mapping_of({"type": "number", "exclusiveMinimum": 0}),
         "lower_ages": _mapping_of({"type": "integer", "minimum": 0}),
-    }
+        "adjust_also_for": _IDENTIFIER,
+    },
+    required=["name", "source", "dimension", "weights", "lower_ages"],
 )
 
 _SDC = schema_record(

@@ -13,7 +13,8 @@ from typing import Any
 
 from explorer.catalog.dimensions import Category, Dimension, Hierarchy, HierarchyGroup
 from explorer.catalog.model import (
-    Cohort, Column, ExposureIndex, FollowUp, Outcome, StandardPopulation, StructuralZero, Table,
+    Cohort, Column, ExploreDefault, ExposureIndex, FollowUp, Outcome, StandardPopulation,
+    StructuralZero, Table,
 )
 
 
@@ -222,8 +223,27 @@ def build_standard_population(raw: dict[str, Any],
     ages = [raw["lower_ages"][key] for key in raw["weights"]]
     if ages != sorted(set(ages)):
         raise CatalogProblem(path + ["lower_ages"], "lower ages must increase from band to band")
+    also = raw.get("adjust_also_for")
+    if also is not None and also not in dimensions:
+        raise CatalogProblem(path + ["adjust_also_for"], f"dimension {also!r} is not declared "
+                                                         f"(dimensions: {', '.join(dimensions)})")
     return StandardPopulation(raw["name"], raw["source"], code, dict(raw["weights"]),
-                              dict(raw["lower_ages"]))
+                              dict(raw["lower_ages"]), also)
+
+
+def build_explore_default(raw: dict[str, Any], dimensions: dict[str, Dimension],
+                          outcomes: dict[str, Outcome]) -> ExploreDefault:
+    """The Explore page's opening view (its measure is checked with the view, by the tables
+    stage, which knows the measures)."""
+    path: list[str | int] = ["dataset", "explore"]
+    if raw["outcome"] not in outcomes:
+        raise CatalogProblem(path + ["outcome"], f"outcome {raw['outcome']!r} is not declared "
+                                                 f"(outcomes: {', '.join(outcomes)})")
+    for index, code in enumerate(raw["by"]):
+        if code not in dimensions:
+            raise CatalogProblem(path + ["by", index], f"dimension {code!r} is not declared "
+                                                       f"(dimensions: {', '.join(dimensions)})")
+    return ExploreDefault(raw["outcome"], raw["measure"], tuple(raw["by"]))
 
 
 def build_follow_up(raw: dict[str, Any]) -> FollowUp:

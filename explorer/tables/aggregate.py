@@ -16,7 +16,6 @@ from explorer.sdc.raw_table import RawTable
 from explorer.sdc.structure import TOTAL, DimensionLevels
 from explorer.tables.request import TableRequest
 
-SEX = "sex"
 ALL = "all"
 YEAR = "year"
 """Pseudo-dimension of trend tables: calendar year, read from the catalog's cohort year column."""
@@ -58,16 +57,25 @@ def raw_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
     return _events_table(request, catalog, runner, dimensions, shared)
 
 
-def _query_by(request: TableRequest, dimensions: list[Dimension]) -> list[str]:
-    adjust_sex = request.measure == "adjusted_rate_ratio" and SEX not in request.by
-    return [d.code for d in dimensions] + ([SEX] if adjust_sex else [])
+def _adjusted_for(request: TableRequest, catalog: Catalog) -> str | None:
+    """The dimension an adjusted rate ratio also stratifies by (catalog standard_population
+    adjust_also_for, e.g. sex), unless it is the breakdown itself; None otherwise."""
+    also = catalog.standard_population.adjust_also_for
+    if request.measure != "adjusted_rate_ratio" or also is None or also in request.by:
+        return None
+    return also
+
+
+def _query_by(request: TableRequest, catalog: Catalog, dimensions: list[Dimension]) -> list[str]:
+    also = _adjusted_for(request, catalog)
+    return [d.code for d in dimensions] + ([also] if also else [])
 
 
 def shared_events_frame(request: TableRequest, catalog: Catalog, runner: QueryRunner) -> pd.DataFrame:
     """One scan serving a view and its trend: events and person-years by the view's
     breakdown, calendar year and age band (raw; only ``raw_table`` reads it)."""
     dimensions = [catalog.dimension(code) for code in request.by if code != YEAR]
-    query_by = _query_by(request, dimensions)
+    query_by = _query_by(request, catalog, dimensions)
     filters = _filters(request, catalog)
     age = catalog.standardisation_dimension
     if filters.get(age.code) == ["__none__"]:
@@ -100,8 +108,8 @@ def _empty_events_frame(keys: list[str]) -> pd.DataFrame:
 def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
                   dimensions: list[Dimension], shared: pd.DataFrame | None = None) -> RawTable:
     age = catalog.standardisation_dimension
-    adjust_sex = request.measure == "adjusted_rate_ratio" and SEX not in request.by
-    query_by = _query_by(request, dimensions)
+    also = _adjusted_for(request, catalog)
+    query_by = _query_by(request, catalog, dimensions)
     filters = _filters(request, catalog)
     trend = YEAR in request.by
     year_column = catalog.cohort.year_column
@@ -116,7 +124,7 @@ def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
                                  by_year=trend)
 
     bands = [age.category_by_key(key).code for key in age_bands_for(catalog, request.outcome)]
-    sexes = [c.code for c in catalog.dimension(SEX).categories] if adjust_sex else [None]
+    sexes = [c.code for c in catalog.dimension(also).categories] if also else [None]
     strata = tuple(itertools.product(bands, sexes))
     levels, cells, labels = _layout(dimensions)
     codes = [d.code for d in dimensions]
@@ -135,7 +143,7 @@ def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
     for row in frame.itertuples(index=False):
         values = row._asdict()
         cell = tuple(values[code] for code in codes)
-        stratum = (values[age.code], values[SEX] if adjust_sex else None)
+        stratum = (values[age.code], values[also] if also else None)
         if stratum not in stratum_index:
             continue
         i, j = cell_index[cell], stratum_index[stratum]

@@ -170,16 +170,18 @@ def _adjusted_rate_ratio(protected, cells, request, catalog):
     ok, _ = _reliability(frame, interior, protected.policy)
     dimension = catalog.dimension(request.by[0])
     strata = protected.stratified_inputs_for_measures()
+    age = catalog.standard_population.dimension
+    also = catalog.standard_population.adjust_also_for  # its stratum, or the group itself
     rows = []
     for i in np.flatnonzero(ok):
-        for j, (band, sex) in enumerate(strata.strata):
-            rows.append({"group": cells[dimension.code].iat[i], "age_group": band,
-                         "sex": sex if sex is not None else cells[dimension.code].iat[i],
+        for j, (band, other) in enumerate(strata.strata):
+            rows.append({"group": cells[dimension.code].iat[i], age: band,
+                         also or "_": other if other is not None else cells[dimension.code].iat[i],
                          "events": strata.events[i, j], "person_years": strata.person_years[i, j]})
     data = pd.DataFrame(rows)
     reference = dimension.reference_category.code
     notes = [f"Reference group: {dimension.reference_category.label} (rate ratio 1)."]
-    adjust = ["age_group"] + (["sex"] if dimension.code != "sex" else [])
+    adjust = [age] + ([also] if also and dimension.code != also else [])
     if data.empty or reference not in set(data["group"]):
         ok[:] = False
         notes.append("The reference group cannot be shown, so no ratio can be calculated.")

@@ -210,6 +210,15 @@ MALFORMED_CASES = {
         lambda d: (_set(d, ["dimensions", "religion", "table"], "deaths"),
                    _set(d, ["dimensions", "religion", "column"], "cause_group")),
         "dimensions.religion", "must be a column of table 'persons' or the attained age band"),
+    "explore default names an unknown outcome": (
+        lambda d: _set(d, ["dataset", "explore", "outcome"], "ebola"),
+        "dataset.explore.outcome", "outcome 'ebola' is not declared"),
+    "explore default names an unknown dimension": (
+        lambda d: _set(d, ["dataset", "explore", "by"], ["sex", "shoe_size"]),
+        "dataset.explore.by[1]", "dimension 'shoe_size' is not declared"),
+    "adjustment dimension unknown": (
+        lambda d: _set(d, ["standard_population", "adjust_also_for"], "gender"),
+        "standard_population.adjust_also_for", "dimension 'gender' is not declared"),
     "denominator other than person-years": (
         lambda d: _set(d, ["outcomes", "suicide", "denominator"], "persons"),
         "outcomes.suicide.denominator", "'persons' is not one of"),
