@@ -155,7 +155,7 @@ def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:
     check_dimension_tables(cohort, dimensions)
     outcomes = {code: build_outcome(code, raw, tables, cohort, follow_up)
                 for code, raw in document["outcomes"].items()}
-    zeros = build_structural_zeros(document["sdc"].get("structural_zeros", []), outcomes)
+    zeros = build_structural_zeros(outcomes, follow_up)
     linkage = dataset["linkage"]
     standard_population = build_standard_population(document["standard_population"], dimensions)
     explore_default = build_explore_default(dataset["explore"], dimensions, outcomes)

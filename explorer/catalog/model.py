@@ -189,7 +189,8 @@ class Cohort:
 @dataclass(frozen=True)
 class StructuralZero:
     """Cells of ``outcome`` that hold no deaths by definition, not by chance; ``rule`` says which
-    in plain words (``age groups under 10``)."""
+    in plain words (``age groups under 10``). Derived from the outcome's ``min_age`` and
+    ``first_year``, the rules the code applies."""
 
     outcome: str
     rule: str

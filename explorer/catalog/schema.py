@@ -209,10 +209,6 @@ _SDC = schema_record(
             "additionalProperties": _IDENTIFIER,
             "minProperties": 1,
         },
-        "structural_zeros": {
-            "type": "array",
-            "items": schema_record({"outcome": _IDENTIFIER, "rule": _TEXT}),
-        },
     },
     required=["policies"],
 )

@@ -271,13 +271,15 @@ def build_follow_up(raw: dict[str, Any]) -> FollowUp:
                     tuple(periods))
 
 
-def build_structural_zeros(raw: list[dict[str, Any]],
-                           outcomes: dict[str, Outcome]) -> tuple[StructuralZero, ...]:
+def build_structural_zeros(outcomes: dict[str, Outcome],
+                           follow_up: FollowUp) -> tuple[StructuralZero, ...]:
+    """The cells each outcome cannot have, from the two rules the code applies: no event below
+    the outcome's ``min_age`` (its age groups below it are structural zeros) and none before its
+    ``first_year`` (periods and trend years start there)."""
     zeros = []
-    for index, item in enumerate(raw):
-        if item["outcome"] not in outcomes:
-            raise CatalogProblem(["sdc", "structural_zeros", index, "outcome"],
-                                 f"outcome {item['outcome']!r} is not declared "
-                                 f"(outcomes: {', '.join(outcomes)})")
-        zeros.append(StructuralZero(item["outcome"], item["rule"]))
+    for code, outcome in outcomes.items():
+        if outcome.min_age > 0:
+            zeros.append(StructuralZero(code, f"age groups under {outcome.min_age}"))
+        if outcome.first_year > follow_up.first_year:
+            zeros.append(StructuralZero(code, f"years before {outcome.first_year}"))
     return tuple(zeros)

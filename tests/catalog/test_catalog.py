@@ -222,9 +222,9 @@ MALFORMED_CASES = {
     "denominator other than person-years": (
         lambda d: _set(d, ["outcomes", "suicide", "denominator"], "persons"),
         "outcomes.suicide.denominator", "'persons' is not one of"),
-    "structural zero names unknown outcome": (
-        lambda d: _set(d, ["sdc", "structural_zeros", 0, "outcome"], "covid"),
-        "sdc.structural_zeros[0].outcome", "outcome 'covid' is not declared"),
+    "structural zeros listed by hand": (
+        lambda d: _set(d, ["sdc", "structural_zeros"], [{"outcome": "covid19", "rule": "x"}]),
+        "sdc", "structural_zeros"),
     "ordered dimension without direction": (
         lambda d: d["dimensions"]["nssec"].pop("order_direction"),
         "dimensions.nssec.order_direction", "required key is missing for an ordered dimension"),
@@ -280,3 +280,12 @@ def test_cli_unknown_dataset_exits_2_with_one_line() -> None:
     assert "unknown dataset 'no_such_dataset'" in result.stderr
     assert "census_mortality" in result.stderr
     assert result.stdout == ""
+
+
+def test_structural_zeros_follow_from_each_outcomes_rules(census_catalog) -> None:
+    """The catalog does not list structural zeros by hand: they are the rules the code applies,
+    an outcome's minimum age and first year."""
+    zeros = {(zero.outcome, zero.rule) for zero in census_catalog.structural_zeros}
+    assert ("suicide", "age groups under 10") in zeros
+    assert ("covid19", "years before 2020") in zeros
+    assert not any(outcome == "all_cause" for outcome, _ in zeros)
