@@ -159,8 +159,6 @@ def _verdict(ok: bool) -> str:
 
 
 def render(results: list[dict], command: str) -> str:
-    import streamlit  # noqa: F401 - only for the version line
-
     machine = (f"nproc {os.cpu_count()}, {psutil.virtual_memory().total / 2**30:.1f} GiB RAM, "
                f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
                f"DuckDB {duckdb.__version__}; measured {dt.date.today().isoformat()}")

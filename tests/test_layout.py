@@ -46,9 +46,9 @@ def _stage(module: str) -> str | None:
 
 
 def _library_files() -> list[Path]:
-    return sorted(p for p in (ROOT / "explorer").rglob("*.py")
-                  if p.name not in ("__main__.py",) and p.parent != ROOT / "explorer"
-                  or p.stem in BASE)
+    """Every module of a stage, and the base modules (not the package's own __init__/__main__)."""
+    top = ROOT / "explorer"
+    return sorted(p for p in top.rglob("*.py") if p.parent != top or p.stem in BASE)
 
 
 def upward_imports(files: list[Path]) -> list[str]:

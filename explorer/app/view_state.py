@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from explorer.catalog import Catalog
 from explorer.errors import ExplorerError
 from explorer.tables.request import (
-    MEASURES, Filters, TableRequest, parse_period, resolve_request, validate_request,
+    MEASURES, Filters, TableRequest, freeze_view_fields, parse_period, resolve_request,
+    validate_request,
 )
 
 FILTER_PREFIX = "where."
@@ -39,10 +40,7 @@ class ExploreView:
     period: tuple[int, int] = (0, 0)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "by", tuple(self.by))
-        object.__setattr__(self, "period", tuple(self.period))
-        if not isinstance(self.where, Filters):
-            object.__setattr__(self, "where", Filters(self.where))
+        freeze_view_fields(self)
 
     def request(self, catalog: Catalog, audience: str = "official") -> TableRequest:
         """The validated table request for this view (QueryError if it does not validate)."""

@@ -72,6 +72,15 @@ class Filters(Mapping[str, tuple[str, ...]]):
         return Filters({**dict(self._items), code: tuple(values)})
 
 
+def freeze_view_fields(view: object) -> None:
+    """In a frozen dataclass's ``__post_init__``: ``by`` and ``period`` as tuples and ``where``
+    as Filters, whatever sequences or mapping the caller passed, so the value hashes."""
+    object.__setattr__(view, "by", tuple(view.by))
+    object.__setattr__(view, "period", tuple(view.period))
+    if not isinstance(view.where, Filters):
+        object.__setattr__(view, "where", Filters(view.where))
+
+
 @dataclass(frozen=True)
 class TableRequest:
     """One protected table, validated against the catalog once (``validate_request`` or, for a
@@ -86,10 +95,7 @@ class TableRequest:
     audience: str = "official"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "by", tuple(self.by))
-        object.__setattr__(self, "period", tuple(self.period))
-        if not isinstance(self.where, Filters):
-            object.__setattr__(self, "where", Filters(self.where))
+        freeze_view_fields(self)
 
     def describe(self, catalog: Catalog) -> str:
         """One line saying what the table shows."""

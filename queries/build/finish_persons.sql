@@ -17,15 +17,9 @@ SELECT
                  change_3_after, end_year, death_class),
     c.exposure_class AS death_class
 FROM persons_staging AS s
-JOIN exposure_classes AS c
-  ON NOT c.survivor
- AND c.entry_age_group = s.entry_age_group
- AND c.band_changes = s.band_changes
- AND c.first_change_year = s.first_change_year
- AND c.change_2_after = s.change_2_after
- AND c.change_3_after = s.change_3_after
- AND c.end_year = s.end_year
-WHERE s.linked
+JOIN exposure_classes AS c USING (entry_age_group, band_changes, first_change_year, change_2_after,
+                                   change_3_after, end_year)
+WHERE NOT c.survivor AND s.linked
 ORDER BY s.cause_group, s.person_id;
 
 INSERT INTO persons BY NAME

@@ -7,15 +7,9 @@ SELECT
                  change_3_after, end_year),
     c.exposure_class AS survivor_class
 FROM chunk_rows AS r
-JOIN exposure_classes AS c
-  ON c.survivor
- AND c.entry_age_group = r.entry_age_group
- AND c.band_changes = r.band_changes
- AND c.first_change_year = r.first_change_year
- AND c.change_2_after = r.change_2_after
- AND c.change_3_after = r.change_3_after
- AND c.end_year = r.end_year
-WHERE r.linked AND r.died = 0
+JOIN exposure_classes AS c USING (entry_age_group, band_changes, first_change_year, change_2_after,
+                                   change_3_after, end_year)
+WHERE c.survivor AND r.linked AND r.died = 0
 ORDER BY r.person_id;
 
 INSERT INTO persons_staging BY NAME
