@@ -17,8 +17,16 @@ class DatabaseMissingError(ExplorerError):
     """The dataset's database file does not exist yet."""
 
     @classmethod
-    def for_dataset(cls, dataset: str, path: Path) -> "DatabaseMissingError":
-        """The standard message: which file is missing and which command builds it."""
+    def for_dataset(cls, dataset: str, path: Path, ingested: bool = False,
+                    built: bool = True) -> "DatabaseMissingError":
+        """The standard message: which file is missing and which command makes it (``ingested``:
+        the dataset is read from an extract; neither it nor ``built``: made by its own program)."""
+        if not ingested and not built:
+            return cls(f"Database file {path} not found. Its catalog says neither how to build "
+                       f"nor how to ingest it: put the file made for dataset {dataset} there.")
+        if ingested:
+            return cls(f"Database file {path} not found. Ingest the extract with: "
+                       f"python -m explorer ingest --dataset {dataset} --source FILE")
         return cls(
             f"Database file {path} not found. Build it with: "
             f"python -m explorer build-data --dataset {dataset} (or: make data)"

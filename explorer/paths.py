@@ -14,7 +14,13 @@ def project_root() -> Path:
 
 
 def catalog_dir() -> Path:
-    return project_root() / "data_catalog"
+    """The folder of data catalogs (``<dataset>.yaml``, the datasets the app's picker and the
+    CLI offer) and of the disclosure control policies they name (``policies/<name>.yaml``).
+    EXPLORER_CATALOG_DIR overrides it (tests serve a folder holding a second, differently
+    shaped catalog beside copies of the project's); otherwise ``data_catalog/`` under the
+    project root (EXPLORER_ROOT)."""
+    override = os.environ.get("EXPLORER_CATALOG_DIR")
+    return Path(override) if override else project_root() / "data_catalog"
 
 
 def queries_dir() -> Path:

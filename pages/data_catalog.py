@@ -22,8 +22,10 @@ except ExplorerError as error:
 st.title("About the data")
 st.subheader(catalog.title)
 st.write(catalog.description)
-st.caption(f"Dataset version {catalog.version}; follow-up {catalog.follow_up.start:%d %B %Y} to "
-           f"{catalog.follow_up.end:%d %B %Y}.")
+window = f"{catalog.follow_up.start:%d %B %Y} to {catalog.follow_up.end:%d %B %Y}"
+st.caption(f"Dataset version {catalog.version}; "
+           + (f"the outcome flags cover {window}." if catalog.is_person_level
+              else f"follow-up {window}."))
 
 st.header("Provenance")
 for source in catalog.provenance:
@@ -50,7 +52,7 @@ else:
 
 st.header("Dimensions")
 st.caption("The groups people can be compared by. Reference categories are the comparison "
-           "group for rate ratios.")
+           "group for ratios.")
 for code, dimension in catalog.dimensions.items():
     with st.expander(f"{dimension.label} ({len(dimension.categories)} categories)"):
         facts = [f"Code: `{code}`", f"reference: {dimension.reference_category.label}"]
@@ -63,13 +65,18 @@ for code, dimension in catalog.dimensions.items():
 
 st.header("Outcomes")
 for code, outcome in catalog.outcomes.items():
-    st.markdown(f"**{outcome.label}** (`{code}`): {outcome.definition} ICD-10 {outcome.icd10}; "
-                f"ages {outcome.min_age} and over; counted from {outcome.first_year}.")
+    if catalog.is_person_level:  # a flag per person over the whole window
+        st.markdown(f"**{outcome.label}** (`{code}`): {outcome.definition} Shown as {outcome.unit}.")
+    else:
+        st.markdown(f"**{outcome.label}** (`{code}`): {outcome.definition} ICD-10 "
+                    f"{outcome.icd10}; ages {outcome.min_age} and over; counted from "
+                    f"{outcome.first_year}.")
 
 st.header("Disclosure control")
 st.write("Every number in this product passes statistical disclosure control first. "
          "Each audience has its own policy:")
 for audience, policy in policies.items():
     st.markdown(f"**{audience.capitalize()}** (policy {policy.label}): {policy.description}")
-st.caption(f"Age-standardised rates use the {catalog.standard_population.name} "
-           f"({catalog.standard_population.source}).")
+if catalog.standard_population is not None:
+    st.caption(f"Age-standardised rates use the {catalog.standard_population.name} "
+               f"({catalog.standard_population.source}).")

@@ -1,6 +1,7 @@
 """Explore: one protected table (and chart) for an outcome, measure, breakdown, filters and
-period. Thin: widgets and layout; validation, queries, statistics and disclosure control live
-in explorer/. The view is bound to the URL (explorer.app.view_state) so it can be shared."""
+period (no period, and no trend by year, for a person-level dataset). Thin: widgets and layout;
+validation, queries, statistics and disclosure control live in explorer/. The view is bound to
+the URL (explorer.app.view_state) so it can be shared."""
 
 import streamlit as st
 
@@ -10,7 +11,7 @@ from explorer.auth import OFFICIAL, STATISTICIAN, require_role
 from explorer.app.downloads import XLSX_MIME
 from explorer.app.charts import chart_for
 from explorer.errors import ExplorerError
-from explorer.tables import MEASURES, policy_for
+from explorer.tables import measures_for, policy_for
 from explorer.app.url_sync import notices, state_from_url, state_to_url
 from explorer.app.view_state import view_from_query_params, view_to_query_params
 from explorer.app.widgets import escape_markdown, seed_view_widgets, view_selectors
@@ -33,9 +34,9 @@ view = view_selectors("explore", catalog)
 # --- build everything before showing any of it ------------------------------------------------
 try:
     request = view.request(catalog, AUDIENCE)
-    table, trend = view_tables_for(request)
+    table, trend = view_tables_for(request)  # no trend (None) for a person-level dataset
     figure = chart_for(table)
-    trend_figure = chart_for(trend)
+    trend_figure = None if trend is None else chart_for(trend)
     policy = policy_for(catalog, AUDIENCE)
     download = csv_download(table, catalog)
     workbook = view_workbook_for(request)
@@ -43,7 +44,7 @@ except ExplorerError as error:
     st.error(str(error))
     st.stop()
 
-params = view_to_query_params(view)
+params = view_to_query_params(view, catalog)
 state_to_url("explore", url, params, view)
 
 # --- the result -------------------------------------------------------------------------------
@@ -52,20 +53,23 @@ st.plotly_chart(figure)
 st.dataframe(table.frame, hide_index=True)
 st.caption(f"Unit: {table.unit}. " + (table.legend or "No cells are hidden or marked."))
 
-st.subheader("Trend by calendar year")
-st.caption("The same outcome by year of death for the first breakdown, protected as one table "
-           "(groups x years with their totals), so some years may be hidden to protect others.")
-st.plotly_chart(trend_figure, key="explore_trend_chart")
-with st.expander("Trend table"):
-    st.dataframe(trend.frame, hide_index=True)
+if trend is not None:
+    st.subheader("Trend by calendar year")
+    st.caption("The same outcome by year of death for the first breakdown, protected as one "
+               "table (groups x years with their totals), so some years may be hidden to protect "
+               "others.")
+    st.plotly_chart(trend_figure, key="explore_trend_chart")
+    with st.expander("Trend table"):
+        st.dataframe(trend.frame, hide_index=True)
 
 with st.expander("How this was calculated"):
     chosen_outcome = catalog.outcome(request.outcome)
-    st.markdown(f"**Outcome.** {chosen_outcome.label}: {chosen_outcome.definition} "
-                f"(ICD-10 {chosen_outcome.icd10}).")
-    st.markdown(f"**Measure.** {MEASURES[request.measure]}. {table.method}")
-    st.markdown(f"**Standard population.** {catalog.standard_population.name} "
-                f"({catalog.standard_population.source}).")
+    codes = f" (ICD-10 {chosen_outcome.icd10})." if chosen_outcome.icd10 else ""
+    st.markdown(f"**Outcome.** {chosen_outcome.label}: {chosen_outcome.definition}{codes}")
+    st.markdown(f"**Measure.** {measures_for(catalog)[request.measure]}. {table.method}")
+    if catalog.standard_population is not None:
+        st.markdown(f"**Standard population.** {catalog.standard_population.name} "
+                    f"({catalog.standard_population.source}).")
     st.markdown(f"**Disclosure control.** Policy {table.policy}: {policy.description}")
     hidden = hidden_cell_summary(table, policy.threshold)
     st.markdown("**Cells not shown in full.** " + ("None." if not hidden else ""))

@@ -74,12 +74,13 @@ except ExplorerError as error:
     st.error(str(error))
     st.stop()
 
-params = {**view_to_query_params(view), **policy_to_query_params(choice, int(threshold))}
+params = {**view_to_query_params(view, catalog), **policy_to_query_params(choice, int(threshold))}
 state_to_url("review", url, params, (view, choice, int(threshold)))
 
 # --- the review -------------------------------------------------------------------------------
 st.caption(f"Policy {reviews[0].policy.label}: {reviews[0].policy.description}")
-for tab, review in zip(st.tabs(["The view", "Trend by calendar year"]), reviews):
+tab_names = ["The view", "Trend by calendar year"][:len(reviews)]  # no trend: person-level
+for tab, review in zip(st.tabs(tab_names), reviews):
     with tab:
         st.subheader(review.title)
         hidden = review.hidden()
@@ -102,8 +103,9 @@ for tab, review in zip(st.tabs(["The view", "Trend by calendar year"]), reviews)
                                for reason in DecisionReason) + ".")
 
 st.subheader("Output-check report")
-st.caption(f"Both tables, the policy, the rules applied, every hidden cell with its rule and "
-           f"audit interval, the cells needing a decision and a recommendation. {WARNING}.")
+st.caption(f"{'Both tables' if len(reviews) > 1 else 'The table'}, the policy, the rules applied, "
+           f"every hidden cell with its rule and audit interval, the cells needing a decision and "
+           f"a recommendation. {WARNING}.")
 left, right = st.columns(2)
 left.download_button("Download output-check report (HTML)", report_as_html,
                      file_name=report_filename(reviews, catalog, "html"), mime="text/html",

@@ -247,3 +247,7 @@ def navigation_not_pages_directory(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+# Fixture modules shared by several test folders (tests/ is on sys.path as the conftest's folder).
+pytest_plugins = ["fixtures.dsc_extract", "fixtures.pupil_cohort"]

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _collect(directory: Path) -> subprocess.CompletedProcess:
     """Collect ``directory`` in a fresh pytest with this repository's settings and conftest."""
     shutil.copy(Path(__file__).with_name("conftest.py"), directory / "conftest.py")
+    shutil.copytree(Path(__file__).with_name("fixtures"), directory / "fixtures")  # its plugins
     return subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
          "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(directory),

@@ -43,7 +43,14 @@ def database_status(dataset: str) -> DatabaseStatus:
     path = default_database_path(dataset)
     if path.exists():
         return DatabaseStatus(path, True, "")
-    return DatabaseStatus(path, False, str(DatabaseMissingError.for_dataset(dataset, path)))
+    return DatabaseStatus(path, False, str(_missing(dataset, path)))
+
+
+def _missing(dataset: str, path: Path) -> DatabaseMissingError:
+    """The missing-database error, naming the command that makes this dataset's file."""
+    catalog = load_catalog_for_app(dataset)
+    return DatabaseMissingError.for_dataset(dataset, path, ingested=catalog.source is not None,
+                                            built=catalog.build_defaults is not None)
 
 
 # --- Explore page: shared database, cached protected tables, download ------------------------
@@ -72,7 +79,7 @@ def _database_path(dataset: str) -> str:
     cached) when it is absent."""
     path = default_database_path(dataset)
     if not path.is_file():
-        raise DatabaseMissingError.for_dataset(dataset, path)
+        raise _missing(dataset, path)
     return str(path)
 
 
@@ -92,15 +99,18 @@ def measure_table_for(request: TableRequest) -> MeasureTable:
 
 
 @st.cache_data(show_spinner="Building the protected tables...", max_entries=256)
-def cached_view_tables(request: TableRequest, database_path: str) -> tuple[MeasureTable, MeasureTable]:
+def cached_view_tables(request: TableRequest, database_path: str
+                       ) -> tuple[MeasureTable, MeasureTable | None]:
     """The view's table and its trend by year from one database scan (keyed like
-    cached_measure_table; only protected tables are cached)."""
+    cached_measure_table; only protected tables are cached). No trend (None) for a
+    person-level dataset."""
     return build_view_tables(request, load_catalog_for_app(request.dataset),
                              _database_at(database_path, request.dataset))
 
 
-def view_tables_for(request: TableRequest) -> tuple[MeasureTable, MeasureTable]:
-    """The Explore page's (cached) protected view table and trend table."""
+def view_tables_for(request: TableRequest) -> tuple[MeasureTable, MeasureTable | None]:
+    """The Explore page's (cached) protected view table and trend table (None for a
+    person-level dataset)."""
     return cached_view_tables(request, _database_path(request.dataset))
 
 
@@ -120,7 +130,7 @@ def view_workbook_for(request: TableRequest) -> bytes:
 
 @st.cache_data(show_spinner="Building the review tables...", max_entries=32)
 def _cached_review_tables(request: TableRequest, database_path: str, policy_choice: str,
-                          threshold: int | None) -> tuple[ReviewTable, ReviewTable]:
+                          threshold: int | None) -> tuple[ReviewTable, ...]:
     """The view's and trend's ReviewTables (true values inside). A cache of its own, keyed by
     the review's policy choice: no other page's builder can hit it, and only pages/review.py
     (which refuses every role but statistician) calls ``review_tables_for``."""
@@ -130,9 +140,10 @@ def _cached_review_tables(request: TableRequest, database_path: str, policy_choi
 
 
 def review_tables_for(request: TableRequest, policy_choice: str,
-                      threshold: int | None) -> tuple[ReviewTable, ReviewTable]:
+                      threshold: int | None) -> tuple[ReviewTable, ...]:
     """The (cached) review of a view and its trend under the chosen policy (``custom``: the
-    official policy with ``threshold``). Statistician review page only."""
+    official policy with ``threshold``); the view alone for a person-level dataset.
+    Statistician review page only."""
     return _cached_review_tables(request, _database_path(request.dataset), policy_choice,
                                  int(threshold) if policy_choice == "custom" else None)
 
@@ -152,15 +163,18 @@ def linkage_table_for(dataset: str, dimension: str, audience: str = "official") 
 
 
 _RULE_WORDS = {
-    "frequency_threshold": "fewer people or deaths than the policy's threshold",
+    "frequency_threshold": "fewer {counted} than the policy's threshold",
     "zeros": "a zero that could reveal something about a whole group",
     "dominance_nk": "a few contributors dominate the total",
     "p_percent": "one contributor could estimate another's value too closely",
     "secondary_suppression": "hidden so a hidden cell cannot be worked out from the totals",
     "inherits_hidden_group": "based on a group that is hidden",
-    "rate_reliability": "too few deaths for a reliable rate",
+    "rate_reliability": "too few {counted} for a reliable figure",
+    "index_not_defined": "the index cannot be calculated from these groups",
     "structural_zero": "cannot happen (structural zero)",
 }
+"""Why a cell is not shown in full; ``{counted}`` is what the table's counts count (deaths,
+people with the outcome)."""
 _STATUS_WORDS = {CellStatus.SUPPRESSED_PRIMARY.value: "hidden (primary)",
                  CellStatus.SUPPRESSED_SECONDARY.value: "hidden (secondary)"}
 
@@ -169,17 +183,21 @@ def hidden_cell_summary(table: MeasureTable, threshold: int | None = None) -> li
     """Plain-words lines counting the cells not shown in full, by status and rule
     (``threshold``: the policy's frequency threshold, named in the reason when given)."""
     frame = table.frame
+    counted = table.events_label.lower()
+
+    def words(rule: str) -> str:
+        return _RULE_WORDS.get(rule, rule or "policy rule").format(counted=counted)
+
     lines = []
     hidden = frame[frame["status"] != CellStatus.SHOWN.value]
     for (status, rule), count in hidden.groupby(["status", "rule"]).size().items():
-        why = _RULE_WORDS.get(rule, rule or "policy rule")
+        why = words(rule)
         if rule == "frequency_threshold" and threshold is not None:
-            why = f"fewer than {threshold} people or deaths"
+            why = f"fewer than {threshold} {counted}"
         lines.append(f"{count} {'cell' if count == 1 else 'cells'} {_STATUS_WORDS.get(status, status)}: {why}")
     shown = frame[(frame["status"] == CellStatus.SHOWN.value) & (frame["marker"] != "")]
     for (marker, rule), count in shown.groupby(["marker", "rule"]).size().items():
-        why = _RULE_WORDS.get(rule, rule or "policy rule")
-        lines.append(f"{count} {'cell' if count == 1 else 'cells'} marked {marker}: {why}")
+        lines.append(f"{count} {'cell' if count == 1 else 'cells'} marked {marker}: {words(rule)}")
     return lines
 
 

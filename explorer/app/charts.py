@@ -39,7 +39,7 @@ HEATMAP_COLOURSCALE = "Cividis"
 TOTAL_LABEL = "Total"
 MARKER_WORDS = {"[c]": "hidden", "[x]": "not available", "[z]": "not applicable",
                 "[u]": "low reliability"}
-_RATIO_MEASURES = {"rate_ratio", "adjusted_rate_ratio"}
+_RATIO_MEASURES = {"rate_ratio", "adjusted_rate_ratio", "proportion_ratio"}
 _INDEX_MEASURES = {"sii", "rii"}
 
 
@@ -121,12 +121,11 @@ def _hover(table: MeasureTable, row: pd.Series, label: str) -> str:
         lines.append(f"Value: {_number(value)} {table.unit}{ci}")
     if table.request.measure != "count":
         events = row["events"]
-        lines.append(f"Deaths: {row['marker'] or 'none shown'}" if _missing(events)
-                     else f"Deaths: {_number(events)}")
+        lines.append(f"{table.events_label}: {row['marker'] or 'none shown'}" if _missing(events)
+                     else f"{table.events_label}: {_number(events)}")
     denominator = row["denominator"]
     if not _missing(denominator):
-        name = "People" if table.request.measure == "proportion" else "Person-years"
-        lines.append(f"{name}: {_number(denominator)}")
+        lines.append(f"{table.denominator_label}: {_number(denominator)}")
     if row["marker"] and not _missing(value):
         lines.append(marker_text(row["marker"]))
     return "<br>".join(lines)

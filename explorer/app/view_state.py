@@ -6,8 +6,9 @@ URL form (all optional)::
 
 Every parameter is checked against the catalog (once, via ``resolve_request``). A parameter
 that does not validate -- unknown, tampered or inconsistent with the others -- is replaced by its
-default (suicide, age-standardised rate, by sex, the whole follow-up, no filters) and produces
-one plain-words notice. Nothing from the URL reaches a query without passing the catalog.
+default (the catalog's opening view, ``dataset.explore``, over the whole follow-up, no filters)
+and produces one plain-words notice. A person-level dataset has no periods: its URLs carry no
+``period``, and one in a link is ignored with a notice. Nothing from the URL reaches a query without passing the catalog.
 Plain functions: no Streamlit import.
 """
 
@@ -22,6 +23,8 @@ from explorer.tables.request import (
     MEASURES, Filters, TableRequest, freeze_view_fields, parse_period, resolve_request,
     validate_request,
 )
+
+NO_PERIODS = "this dataset's figures cover the whole follow-up window; it has no periods"
 
 FILTER_PREFIX = "where."
 VIEW_PARAMETERS = ("outcome", "measure", "by", "period")
@@ -59,10 +62,12 @@ def default_view(catalog: Catalog) -> ExploreView:
                        period=(catalog.follow_up.first_year, catalog.follow_up.last_year))
 
 
-def view_to_query_params(view: ExploreView) -> dict[str, str]:
-    """The view as query parameters (one string each; filters as ``where.<dimension>``)."""
-    params = {"outcome": view.outcome, "measure": view.measure, "by": ",".join(view.by),
-              "period": f"{view.period[0]}-{view.period[1]}"}
+def view_to_query_params(view: ExploreView, catalog: Catalog | None = None) -> dict[str, str]:
+    """The view as query parameters (one string each; filters as ``where.<dimension>``); no
+    period for a person-level ``catalog``, whose tables always cover the whole window."""
+    params = {"outcome": view.outcome, "measure": view.measure, "by": ",".join(view.by)}
+    if catalog is None or not catalog.is_person_level:
+        params["period"] = f"{view.period[0]}-{view.period[1]}"
     for code in sorted(view.where):
         if view.where[code]:
             params[f"{FILTER_PREFIX}{code}"] = ",".join(view.where[code])
@@ -104,7 +109,9 @@ def view_from_query_params(params: Mapping[str, str | list[str]],
             parts["measure"] = values["measure"]
         else:
             ignore("measure", "not a measure")
-    if "period" in values:
+    if "period" in values and catalog.is_person_level:
+        ignore("period", NO_PERIODS)
+    elif "period" in values:
         try:
             parts["period"] = parse_period(values["period"], catalog)
         except ExplorerError:

@@ -1,13 +1,15 @@
 """The view selectors Explore and Disclosure review share: outcome, measure, period, one or two
 breakdowns and filters on the other dimensions, kept in st.session_state under one key prefix
-per page ("explore", "review"), so each page remembers its own view."""
+per page ("explore", "review"), so each page remembers its own view. The measures offered are
+those that fit the dataset's shape (``measures_for``); a person-level dataset has no period
+selector (its tables cover the whole follow-up window)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from explorer.catalog import Catalog
-from explorer.tables.request import MEASURES, offered_periods
+from explorer.tables.request import measures_for, offered_periods
 from explorer.app.view_state import ExploreView
 
 NONE = ""
@@ -36,19 +38,25 @@ def view_selectors(prefix: str, catalog: Catalog) -> ExploreView:
     validates it with ``view.request``)."""
     dimensions = list(catalog.dimensions)
     label = {code: dimension.label for code, dimension in catalog.dimensions.items()}
-    left, middle, right = st.columns(3)
-    outcome = left.selectbox("Outcome", list(catalog.outcomes), key=f"{prefix}_outcome",
-                             format_func=lambda code: catalog.outcomes[code].label)
-    measure = middle.selectbox("Measure", list(MEASURES), key=f"{prefix}_measure",
-                               format_func=MEASURES.get)
+    measures = measures_for(catalog)
+    columns = st.columns(2 if catalog.is_person_level else 3)
+    outcome = columns[0].selectbox("Outcome", list(catalog.outcomes), key=f"{prefix}_outcome",
+                                   format_func=lambda code: catalog.outcomes[code].label)
+    if st.session_state.get(f"{prefix}_measure") not in measures:  # e.g. from another dataset
+        st.session_state[f"{prefix}_measure"] = catalog.explore_default.measure
+    measure = columns[1].selectbox("Measure", list(measures), key=f"{prefix}_measure",
+                                   format_func=measures.get)
     periods = offered_periods(catalog, outcome)
-    if tuple(st.session_state.get(f"{prefix}_period", ())) not in periods:
-        st.session_state[f"{prefix}_period"] = next(iter(periods))  # the whole follow-up
-    period = right.selectbox("Period (years of death)", list(periods), key=f"{prefix}_period",
-                             format_func=periods.get,
-                             help="The whole follow-up, a fixed period or one year. Free ranges "
-                                  "are not offered: two overlapping ranges could be subtracted "
-                                  "to reveal a hidden count.")
+    if catalog.is_person_level:
+        period = next(iter(periods))  # the whole follow-up window: nothing to choose
+    else:
+        if tuple(st.session_state.get(f"{prefix}_period", ())) not in periods:
+            st.session_state[f"{prefix}_period"] = next(iter(periods))  # the whole follow-up
+        period = columns[2].selectbox(
+            "Period (years of death)", list(periods), key=f"{prefix}_period",
+            format_func=periods.get,
+            help="The whole follow-up, a fixed period or one year. Free ranges are not offered: "
+                 "two overlapping ranges could be subtracted to reveal a hidden count.")
     left, right = st.columns(2)
     by1 = left.selectbox("Break down by", dimensions, key=f"{prefix}_by1", format_func=label.get)
     by2 = right.selectbox("and by (optional)", [NONE, *dimensions], key=f"{prefix}_by2",

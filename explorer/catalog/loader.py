@@ -22,9 +22,12 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
-from explorer.catalog.model import BuildDefaults, Catalog, Linkage, LinkageQuality
+from explorer.catalog.model import (BuildDefaults, Catalog, Linkage, LinkageQuality,
+                                    StandardPopulation)
+from explorer.catalog.shapes import PERSON_LEVEL, PERSON_TIME
 from explorer.catalog.public_views import build_public_views
 from explorer.catalog.schema import CATALOG_SCHEMA, IDENTIFIER_PATTERN
+from explorer.catalog.source import Source, SourceProblem, build_source
 from explorer.catalog.sections import (
     CatalogProblem, build_cohort, build_dimension, build_follow_up, build_outcome,
     build_explore_default, build_standard_population, build_structural_zeros, build_tables,
@@ -144,28 +147,32 @@ def _validate_schema(source: Path, document: Any) -> None:
 
 # --- pass 3: semantic checks and model building ----------------------------------------
 
-def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:
+def _build_catalog(source_path: Path, document: dict[str, Any]) -> Catalog:
     dataset = document["dataset"]
+    shape = dataset.get("shape", PERSON_TIME)
     tables = build_tables(document["tables"])
-    cohort = build_cohort(document["cohort"], tables)
-    follow_up = build_follow_up(dataset["follow_up"])
+    cohort = build_cohort(document["cohort"], tables, shape)
+    follow_up = build_follow_up(dataset["follow_up"], shape)
     raw_dimensions = document["dimensions"]
     dimensions = {code: build_dimension(code, raw, tables, raw_dimensions)
                   for code, raw in raw_dimensions.items()}
     check_dimension_tables(cohort, dimensions)
-    outcomes = {code: build_outcome(code, raw, tables, cohort, follow_up)
+    outcomes = {code: build_outcome(code, raw, tables, cohort, follow_up, shape)
                 for code, raw in document["outcomes"].items()}
     zeros = build_structural_zeros(outcomes, follow_up)
     linkage = dataset["linkage"]
-    standard_population = build_standard_population(document["standard_population"], dimensions)
-    explore_default = build_explore_default(dataset["explore"], dimensions, outcomes)
+    standard_population = _standard_population(document, dimensions, shape)
+    explore_default = build_explore_default(dataset["explore"], dimensions, outcomes, shape)
     public_views = build_public_views(document.get("public_views", []), dimensions, outcomes,
-                                      follow_up, standard_population, document["sdc"]["policies"])
+                                      follow_up, standard_population, document["sdc"]["policies"],
+                                      shape)
+    source = _build_source(document.get("source"), tables, cohort, dimensions, outcomes)
     return Catalog(
         code=dataset["code"], title=dataset["title"], description=dataset["description"],
         version=dataset["version"], default_database=dataset["default_database"],
-        build_defaults=BuildDefaults(dataset["build"]["default_persons"],
-                                     dataset["build"]["default_seed"]),
+        build_defaults=(BuildDefaults(dataset["build"]["default_persons"],
+                                      dataset["build"]["default_seed"])
+                        if "build" in dataset else None),
         follow_up=follow_up, provenance=tuple(dataset["provenance"]),
         linkage=Linkage(linkage["method"],
                         tuple(LinkageQuality(**item) for item in linkage["quality"]),
@@ -173,9 +180,41 @@ def _build_catalog(source: Path, document: dict[str, Any]) -> Catalog:
         tables=tables, cohort=cohort, dimensions=dimensions, outcomes=outcomes,
         standard_population=standard_population,
         sdc_policies=dict(document["sdc"]["policies"]), explore_default=explore_default,
-        structural_zeros=zeros,
-        public_views=public_views, source_path=source,
+        shape=shape, structural_zeros=zeros,
+        public_views=public_views, source=source, source_path=source_path,
     )
+
+
+def _standard_population(document: dict[str, Any], dimensions,
+                         shape: str) -> StandardPopulation | None:
+    """Required for a person-time dataset (age-standardised rates), refused for a person-level
+    one (no person-time to standardise)."""
+    raw = document.get("standard_population")
+    if shape == PERSON_LEVEL:
+        if raw is not None:
+            raise CatalogProblem(["standard_population"], "a person_level dataset has no "
+                                                          "age-standardised rates: remove it "
+                                                          "(dataset.shape is person_level)")
+        return None
+    if raw is None:
+        raise CatalogProblem(["standard_population"], "required key is missing for a "
+                                                      "person_time dataset")
+    return build_standard_population(raw, dimensions)
+
+
+def _build_source(raw: dict[str, Any] | None, tables, cohort, dimensions, outcomes) -> Source | None:
+    """The ingest mapping (explorer.catalog.source), checked against the persons table."""
+    if raw is None:
+        return None
+    persons = cohort.persons_table
+    try:
+        return build_source(
+            raw, persons_table=persons, persons_columns=tables[persons].columns,
+            person_dimensions={code: d for code, d in dimensions.items() if d.table == persons},
+            outcome_columns={code: outcome.event_column for code, outcome in outcomes.items()},
+            model_columns=(cohort.join_key, cohort.record_key_column, cohort.cohort_filter_column))
+    except SourceProblem as problem:
+        raise CatalogProblem(problem.path, problem.message) from None
 
 
 _LOADED: dict[tuple[str, int, int], Catalog] = {}

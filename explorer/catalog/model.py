@@ -14,18 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from explorer.catalog.dimensions import Dimension, choice_list
+from explorer.catalog.shapes import PERSON_LEVEL, PERSON_TIME
+from explorer.catalog.source import Source
 from explorer.errors import QueryError
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """A numerator (persons flagged in ``event_column``) over a denominator (``person_years``:
-    person-years at risk, computed from the exposure index)."""
+    """A numerator (persons flagged in ``event_column``) over a denominator: ``person_years``
+    (person-years at risk, computed from the exposure index) in a person-time dataset,
+    ``persons`` (the people in the cohort) in a person-level one. ``icd10`` is None for an
+    outcome that is not a cause of death."""
 
     code: str
     label: str
     definition: str
-    icd10: str
+    icd10: str | None
     event_column: str
     denominator: str
     unit: str
@@ -173,17 +177,30 @@ class Cohort:
     join_key: str
     cohort_filter_column: str
     record_key_column: str
-    exit_year_column: str
-    """Calendar year of the person's last day followed: where a death falls in time."""
-    exit_age_group_column: str
-    """Attained age band on the person's last day followed: where a death falls in age."""
-    exposure: ExposureIndex
+    exit_year_column: str | None = None
+    """Calendar year of the person's last day followed: where a death falls in time
+    (person-time datasets; None in a person-level one)."""
+    exit_age_group_column: str | None = None
+    """Attained age band on the person's last day followed: where a death falls in age
+    (person-time datasets; None in a person-level one)."""
+    exposure: ExposureIndex | None = None
+    """What person-years are computed from (person-time datasets; None in a person-level one)."""
 
     @property
     def year_column(self) -> str:
         """The calendar-year column of person-years (the exposure terms' year): the period
-        filter and the trend's pseudo-dimension."""
+        filter and the trend's pseudo-dimension. A person-level cohort has none (QueryError)."""
+        if self.exposure is None:
+            raise QueryError("a person-level dataset has no calendar year of an event, so no "
+                             "period or trend by year")
         return self.exposure.year_column
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {name: value for name, value in vars(self).items()
+                if name != "exposure" and value is not None}
+        if self.exposure is not None:
+            data["exposure"] = vars(self.exposure).copy()
+        return data
 
 
 @dataclass(frozen=True)
@@ -243,7 +260,8 @@ class Catalog:
     description: str
     version: str
     default_database: str
-    build_defaults: BuildDefaults
+    build_defaults: BuildDefaults | None
+    """None for a dataset that is ingested, not built by ``build-data``."""
     follow_up: FollowUp
     provenance: tuple[str, ...]
     linkage: Linkage
@@ -251,11 +269,16 @@ class Catalog:
     cohort: Cohort
     dimensions: dict[str, Dimension]
     outcomes: dict[str, Outcome]
-    standard_population: StandardPopulation
+    standard_population: StandardPopulation | None
+    """None for a person-level dataset (no age standardisation)."""
     sdc_policies: dict[str, str]
     explore_default: ExploreDefault | None = None
+    shape: str = PERSON_TIME
+    """``person_time`` or ``person_level`` (explorer.catalog.shapes)."""
     structural_zeros: tuple[StructuralZero, ...] = ()
     public_views: tuple[PublicView, ...] = ()
+    source: Source | None = None
+    """How ``python -m explorer ingest`` reads an extract into this dataset (None: not ingested)."""
     source_path: Path | None = field(default=None, compare=False)
 
     def dimension(self, code: str) -> Dimension:
@@ -279,8 +302,17 @@ class Catalog:
                          f"{choice_list(view.code for view in self.public_views) or '(none)'}")
 
     @property
+    def is_person_level(self) -> bool:
+        """True for a person-level dataset: outcome flags over people, no person-time."""
+        return self.shape == PERSON_LEVEL
+
+    @property
     def standardisation_dimension(self) -> Dimension:
-        """The dimension the standard population is weighted by (age group)."""
+        """The dimension the standard population is weighted by (age group); QueryError for a
+        person-level dataset, which has no standard population."""
+        if self.standard_population is None:
+            raise QueryError(f"dataset {self.code!r} has no standard population: its outcomes "
+                             "are shares of people, not age-standardised rates")
         return self.dimensions[self.standard_population.dimension]
 
     def to_dict(self) -> dict[str, Any]:
@@ -292,9 +324,11 @@ class Catalog:
                 "title": self.title,
                 "description": self.description,
                 "version": self.version,
+                "shape": self.shape,
                 "default_database": self.default_database,
-                "build": {"default_persons": self.build_defaults.persons,
-                          "default_seed": self.build_defaults.seed},
+                **({"build": {"default_persons": self.build_defaults.persons,
+                              "default_seed": self.build_defaults.seed}}
+                   if self.build_defaults else {}),
                 "follow_up": self.follow_up.to_dict(),
                 "provenance": list(self.provenance),
                 **({"explore": {"outcome": self.explore_default.outcome,
@@ -304,14 +338,16 @@ class Catalog:
                 "linkage": self.linkage.to_dict(),
             },
             "tables": {name: table.to_dict() for name, table in self.tables.items()},
-            "cohort": {**vars(self.cohort), "exposure": vars(self.cohort.exposure).copy()},
+            "cohort": self.cohort.to_dict(),
             "dimensions": {code: dim.to_dict() for code, dim in self.dimensions.items()},
             "outcomes": {code: outcome.to_dict() for code, outcome in self.outcomes.items()},
-            "standard_population": self.standard_population.to_dict(),
+            **({"standard_population": self.standard_population.to_dict()}
+               if self.standard_population else {}),
             "sdc": {
                 "policies": dict(self.sdc_policies),
                 "structural_zeros": [vars(zero).copy() for zero in self.structural_zeros],
             },
             "public_views": [view.to_dict() for view in self.public_views],
+            **({"source": self.source.to_dict()} if self.source else {}),
             "source_path": None if self.source_path is None else str(self.source_path),
         }

@@ -13,18 +13,29 @@ from explorer.catalog.dimensions import Dimension
 from explorer.catalog.model import FollowUp, Outcome, PublicView, StandardPopulation
 from explorer.catalog.safe_messaging import wording_problems
 from explorer.catalog.sections import CatalogProblem
+from explorer.catalog.shapes import PERSON_LEVEL, PERSON_TIME, PUBLIC_VIEW_MEASURES, SHAPE_WORDS
 
 _TEXTS = ("title", "headline_subject", "what_it_means", "what_it_does_not_mean")
 
 
+def _check_measure(path: list[str | int], raw: dict[str, Any], shape: str) -> None:
+    """A public view shows a measure its dataset's shape offers to the public: a rate for
+    person_time, a proportion for person_level."""
+    if raw["measure"] not in PUBLIC_VIEW_MEASURES[shape]:
+        raise CatalogProblem(path + ["measure"], f"measure {raw['measure']!r} does not fit: "
+                                                 f"{SHAPE_WORDS[shape]}; a public view of it "
+                                                 f"shows {' or '.join(PUBLIC_VIEW_MEASURES[shape])}")
+
+
 def _check_by(path: list[str | int], raw: dict[str, Any], dimensions: dict[str, Dimension],
-              standard_population: StandardPopulation) -> None:
+              standard_population: StandardPopulation | None) -> None:
     for position, code in enumerate(raw["by"]):
         where = path + ["by", position]
         if code not in dimensions:
             raise CatalogProblem(where, f"dimension {code!r} is not declared "
                                         f"(dimensions: {', '.join(dimensions)})")
-        if raw["measure"] == "asmr" and code == standard_population.dimension:
+        if (raw["measure"] == "asmr" and standard_population is not None
+                and code == standard_population.dimension):
             raise CatalogProblem(where, f"an age-standardised rate cannot be broken down by "
                                         f"{code!r}, the bands it standardises over (within "
                                         "one band it reveals the band's own rate); use "
@@ -32,11 +43,14 @@ def _check_by(path: list[str | int], raw: dict[str, Any], dimensions: dict[str, 
 
 
 def _period(path: list[str | int], raw: dict[str, Any], outcome: Outcome,
-            follow_up: FollowUp) -> tuple[int, int] | None:
+            follow_up: FollowUp, shape: str = PERSON_TIME) -> tuple[int, int] | None:
     if "period" not in raw:
         return None
     first, last = raw["period"]["first"], raw["period"]["last"]
     where = path + ["period"]
+    if shape == PERSON_LEVEL:
+        raise CatalogProblem(where, "a person_level dataset's figures cover the whole follow-up "
+                                    "window: remove the period")
     if first > last:
         raise CatalogProblem(where, f"period {first} to {last} is reversed")
     if first < follow_up.first_year or last > follow_up.last_year:
@@ -67,17 +81,20 @@ def _check_suicide_text(path: list[str | int], raw: dict[str, Any], outcome: Out
 
 def _build_public_view(index: int, raw: dict[str, Any], dimensions: dict[str, Dimension],
                        outcomes: dict[str, Outcome], follow_up: FollowUp,
-                       standard_population: StandardPopulation) -> PublicView:
-    """One public view, its references checked: the outcome and dimensions exist, an
-    age-standardised rate is not broken down by the age bands it standardises over, the period
-    lies in the follow-up, and text about suicide follows the Samaritans' guidelines."""
+                       standard_population: StandardPopulation | None,
+                       shape: str = PERSON_TIME) -> PublicView:
+    """One public view, its references checked: the outcome and dimensions exist, the measure
+    fits the dataset's shape, an age-standardised rate is not broken down by the age bands it
+    standardises over, the period lies in the follow-up (a person-level view has none), and
+    text about suicide follows the Samaritans' guidelines."""
     path: list[str | int] = ["public_views", index]
     if raw["outcome"] not in outcomes:
         raise CatalogProblem(path + ["outcome"], f"outcome {raw['outcome']!r} is not declared "
                                                  f"(outcomes: {', '.join(outcomes)})")
     outcome = outcomes[raw["outcome"]]
+    _check_measure(path, raw, shape)
     _check_by(path, raw, dimensions, standard_population)
-    period = _period(path, raw, outcome, follow_up)
+    period = _period(path, raw, outcome, follow_up, shape)
     _check_suicide_text(path, raw, outcome)
     return PublicView(code=raw["code"], title=raw["title"], outcome=outcome.code,
                       measure=raw["measure"], by=tuple(raw["by"]), period=period,
@@ -89,8 +106,9 @@ def _build_public_view(index: int, raw: dict[str, Any], dimensions: dict[str, Di
 
 def build_public_views(raw: list[dict[str, Any]], dimensions: dict[str, Dimension],
                        outcomes: dict[str, Outcome], follow_up: FollowUp,
-                       standard_population: StandardPopulation,
-                       policies: dict[str, str]) -> tuple[PublicView, ...]:
+                       standard_population: StandardPopulation | None,
+                       policies: dict[str, str],
+                       shape: str = PERSON_TIME) -> tuple[PublicView, ...]:
     """The catalog's public views, in order; CatalogProblem at the first problem."""
     views: list[PublicView] = []
     seen: dict[str, int] = {}
@@ -101,7 +119,7 @@ def build_public_views(raw: list[dict[str, Any]], dimensions: dict[str, Dimensio
                                  f"public_views[{seen[item['code']]}])")
         seen[item["code"]] = index
         views.append(_build_public_view(index, item, dimensions, outcomes, follow_up,
-                                        standard_population))
+                                        standard_population, shape))
     if views and "public" not in policies:
         raise CatalogProblem(["sdc", "policies"], "public views need a policy for the public "
                                                   "audience (add public: public)")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from explorer.catalog.limits import MAX_BREAKDOWNS
+from explorer.catalog.shapes import DENOMINATORS, PUBLIC_VIEW_MEASURES as _VIEW_MEASURES, SHAPES
+from explorer.catalog.source import SOURCE_SCHEMA
 from explorer.formats import schema_record
 
 IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -105,16 +107,18 @@ _OUTCOME = schema_record(
         "definition": _TEXT,
         "icd10": _TEXT,
         "event_column": _IDENTIFIER,
-        "denominator": {"enum": ["person_years"]},
+        "denominator": {"enum": list(DENOMINATORS.values())},
         "unit": _TEXT,
         "multiplier": {"type": "integer", "minimum": 1},
         "min_age": {"type": "integer", "minimum": 0, "maximum": 130},
         "first_year": _YEAR,
         "safe_messaging": {"type": "boolean"},
     },
-    required=["label", "definition", "icd10", "event_column", "denominator", "unit",
-              "multiplier", "min_age", "first_year"],
+    required=["label", "definition", "event_column", "denominator", "unit", "multiplier"],
 )
+"""An outcome. ``icd10``, ``min_age`` and ``first_year`` are required for a person-time dataset
+(checked by explorer.catalog.sections, which knows the shape); a person-level outcome defaults
+to ages 0 and over, counted from the first follow-up year."""
 
 _LINKAGE_QUALITY = schema_record(
     {
@@ -131,6 +135,7 @@ _DATASET = schema_record(
         "title": _TEXT,
         "description": _TEXT,
         "version": _TEXT,
+        "shape": {"enum": list(SHAPES)},
         "default_database": _TEXT,
         "build": schema_record(
             {
@@ -158,8 +163,12 @@ _DATASET = schema_record(
                 "by_group_note": _TEXT,
             }
         ),
-    }
+    },
+    required=["code", "title", "description", "version", "default_database", "follow_up",
+              "provenance", "explore", "linkage"],
 )
+"""``shape`` defaults to person_time (explorer.catalog.shapes); ``build`` is for datasets the
+synthetic builder makes (an ingested dataset has none)."""
 
 _EXPOSURE_INDEX = schema_record(
     {
@@ -186,8 +195,11 @@ _COHORT = schema_record(
         "exit_year_column": _IDENTIFIER,
         "exit_age_group_column": _IDENTIFIER,
         "exposure": _EXPOSURE_INDEX,
-    }
+    },
+    required=["persons_table", "join_key", "cohort_filter_column", "record_key_column"],
 )
+"""The exit columns and the exposure index are required for a person-time dataset and refused
+for a person-level one (explorer.catalog.sections)."""
 
 _STANDARD_POPULATION = schema_record(
     {
@@ -213,8 +225,11 @@ _SDC = schema_record(
     required=["policies"],
 )
 
-PUBLIC_VIEW_MEASURES = ("asmr", "crude_rate")
-"""Measures a public view may show: rates, whose headline compares groups (highest, lowest)."""
+PUBLIC_VIEW_MEASURES = tuple(dict.fromkeys(code for codes in _VIEW_MEASURES.values()
+                                           for code in codes))
+"""Measures a public view may show: rates or proportions, whose headline compares groups
+(highest, lowest); which of them fit the catalog's shape is checked by
+explorer.catalog.public_views."""
 
 
 _PUBLIC_VIEW = schema_record(
@@ -252,9 +267,10 @@ CATALOG_SCHEMA: dict[str, Any] = {
             "standard_population": _STANDARD_POPULATION,
             "sdc": _SDC,
             "public_views": {"type": "array", "items": _PUBLIC_VIEW},
+            "source": SOURCE_SCHEMA,
         },
         required=["schema_version", "dataset", "tables", "cohort", "dimensions", "outcomes",
-                  "standard_population", "sdc"],
+                  "sdc"],
     ),
 }
 """The whole-file schema, checked with ``jsonschema.Draft202012Validator``."""

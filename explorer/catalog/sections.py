@@ -16,6 +16,14 @@ from explorer.catalog.model import (
     Cohort, Column, ExploreDefault, ExposureIndex, FollowUp, Outcome, StandardPopulation,
     StructuralZero, Table,
 )
+from explorer.catalog.shapes import (DENOMINATORS, PERSON_LEVEL, PERSON_TIME, SHAPE_MEASURES,
+                                     SHAPE_WORDS)
+
+PERSON_TIME_COHORT_KEYS = ("exit_year_column", "exit_age_group_column", "exposure")
+"""Cohort keys a person-time dataset needs (where an event falls, and person-years) and a
+person-level one must not have."""
+PERSON_TIME_OUTCOME_KEYS = ("icd10", "min_age", "first_year")
+"""Outcome keys a person-time dataset needs (optional for a person-level one)."""
 
 
 class CatalogProblem(Exception):
@@ -64,7 +72,24 @@ def require_column(tables: dict[str, Table], table: str, column: str,
                                           f"(columns: {', '.join(tables[table].columns)})")
 
 
-def build_cohort(raw: dict[str, Any], tables: dict[str, Table]) -> Cohort:
+def build_cohort(raw: dict[str, Any], tables: dict[str, Table],
+                 shape: str = PERSON_TIME) -> Cohort:
+    """The cohort: a person-time one needs where events fall (exit year and age band) and the
+    exposure index; a person-level one (outcome flags) must not declare them."""
+    for key in PERSON_TIME_COHORT_KEYS:
+        if shape == PERSON_TIME and key not in raw:
+            raise CatalogProblem(["cohort", key], "required key is missing for a person_time "
+                                                  "dataset")
+        if shape == PERSON_LEVEL and key in raw:
+            raise CatalogProblem(["cohort", key], "a person_level dataset has no person-time: "
+                                                  "remove this key (dataset.shape is "
+                                                  "person_level)")
+    if shape == PERSON_LEVEL:
+        cohort = Cohort(**raw)
+        for key in ("join_key", "cohort_filter_column", "record_key_column"):
+            require_column(tables, cohort.persons_table, getattr(cohort, key),
+                           ["cohort", "persons_table"], ["cohort", key])
+        return cohort
     exposure = ExposureIndex(**raw["exposure"])
     cohort = Cohort(**{**raw, "exposure": exposure})
     persons, terms = cohort.persons_table, exposure.terms_table
@@ -84,12 +109,18 @@ def build_cohort(raw: dict[str, Any], tables: dict[str, Table]) -> Cohort:
 
 
 def check_dimension_tables(cohort: Cohort, dimensions: dict[str, Dimension]) -> None:
-    """Breakdown dimensions are person-level (persons table), except the attained age band,
-    which is the exposure terms' age band (person-years) and the persons' exit band (events)."""
+    """Breakdown dimensions are person-level (persons table), except, in a person-time dataset,
+    the attained age band, which is the exposure terms' age band (person-years) and the persons'
+    exit band (events). A person-level dataset has no attained age band."""
     exposure = cohort.exposure
     for code, dimension in dimensions.items():
         if dimension.table == cohort.persons_table:
             continue
+        if exposure is None:
+            raise CatalogProblem(["dimensions", code, "table"],
+                                 f"dimension {code!r} must be a column of table "
+                                 f"{cohort.persons_table!r} (a person_level dataset has one row "
+                                 "per person and no attained age band)")
         if (dimension.table, dimension.column) != (exposure.terms_table, exposure.age_group_column):
             raise CatalogProblem(["dimensions", code, "table"],
                                  f"dimension {code!r} must be a column of table "
@@ -193,10 +224,29 @@ def build_dimension(code: str, raw: dict[str, Any], tables: dict[str, Table],
 
 
 def build_outcome(code: str, raw: dict[str, Any], tables: dict[str, Table],
-                  cohort: Cohort, follow_up: FollowUp) -> Outcome:
+                  cohort: Cohort, follow_up: FollowUp, shape: str = PERSON_TIME) -> Outcome:
+    """An outcome whose denominator fits the shape (person_years for person_time, persons for
+    person_level). A person-time outcome names its ICD-10 codes, minimum age and first year; a
+    person-level one may, and otherwise counts everyone in the cohort over the whole window."""
     path: list[str | int] = ["outcomes", code]
     require_column(tables, cohort.persons_table, raw["event_column"],
                    ["cohort", "persons_table"], path + ["event_column"])
+    if raw["denominator"] != DENOMINATORS[shape]:
+        raise CatalogProblem(path + ["denominator"],
+                             f"{raw['denominator']!r} does not fit a {shape} dataset: its "
+                             f"outcomes' denominator is {DENOMINATORS[shape]!r}")
+    if shape == PERSON_TIME:
+        for key in PERSON_TIME_OUTCOME_KEYS:
+            if key not in raw:
+                raise CatalogProblem(path + [key], "required key is missing for a person_time "
+                                                   "dataset")
+    else:  # a flag over the whole window: nothing would apply another age or first year
+        for key, whole in (("min_age", 0), ("first_year", follow_up.first_year)):
+            if raw.get(key, whole) != whole:
+                raise CatalogProblem(path + [key], f"a person_level outcome counts everyone in "
+                                                   f"the cohort over the whole follow-up window: "
+                                                   f"{key} can only be {whole} (or left out)")
+    raw = {"icd10": None, "min_age": 0, "first_year": follow_up.first_year, **raw}
     if not follow_up.first_year <= raw["first_year"] <= follow_up.last_year:
         raise CatalogProblem(path + ["first_year"],
                              f"{raw['first_year']} is outside the follow-up years "
@@ -232,13 +282,18 @@ def build_standard_population(raw: dict[str, Any],
 
 
 def build_explore_default(raw: dict[str, Any], dimensions: dict[str, Dimension],
-                          outcomes: dict[str, Outcome]) -> ExploreDefault:
-    """The Explore page's opening view (its measure is checked with the view, by the tables
-    stage, which knows the measures)."""
+                          outcomes: dict[str, Outcome], shape: str = PERSON_TIME) -> ExploreDefault:
+    """The Explore page's opening view: its outcome and dimensions exist and its measure is one
+    the shape offers (whether the measure fits the breakdown is checked with the view, by the
+    tables stage)."""
     path: list[str | int] = ["dataset", "explore"]
     if raw["outcome"] not in outcomes:
         raise CatalogProblem(path + ["outcome"], f"outcome {raw['outcome']!r} is not declared "
                                                  f"(outcomes: {', '.join(outcomes)})")
+    if raw["measure"] not in SHAPE_MEASURES[shape]:
+        raise CatalogProblem(path + ["measure"], f"measure {raw['measure']!r} does not fit: "
+                                                 f"{SHAPE_WORDS[shape]}; choose from: "
+                                                 f"{', '.join(SHAPE_MEASURES[shape])}")
     for index, code in enumerate(raw["by"]):
         if code not in dimensions:
             raise CatalogProblem(path + ["by", index], f"dimension {code!r} is not declared "
@@ -246,8 +301,14 @@ def build_explore_default(raw: dict[str, Any], dimensions: dict[str, Dimension],
     return ExploreDefault(raw["outcome"], raw["measure"], tuple(raw["by"]))
 
 
-def build_follow_up(raw: dict[str, Any]) -> FollowUp:
+def build_follow_up(raw: dict[str, Any], shape: str = PERSON_TIME) -> FollowUp:
+    """The follow-up window. In a person-level dataset it is the window the outcome flags
+    cover, with no periods (there is no calendar year of an event to split it by)."""
     path: list[str | int] = ["dataset", "follow_up"]
+    if shape == PERSON_LEVEL and raw.get("periods"):
+        raise CatalogProblem(path + ["periods"], "a person_level dataset's outcome flags cover "
+                                                 "the whole follow-up window, so it has no "
+                                                 "periods: remove them")
     dates = {}
     for key in ("start", "end"):
         try:

@@ -33,6 +33,7 @@ MAX_QUERY_DIMENSIONS = MAX_BREAKDOWNS + 1
 QUERY_PARAMETERS: dict[str, frozenset[str]] = {
     "breakdown_events": frozenset({"year_from", "year_to"}),
     "breakdown_persons": frozenset({"year_from", "year_to"}),
+    "breakdown_flags": frozenset(),
     "linkage_rates": frozenset(),
     "schema_columns": frozenset(),
 }
@@ -84,6 +85,16 @@ class QueryRunner:
         """
         return self._run_plan(self.plan_persons_breakdown(outcome, by, filters, period))
 
+    def flags_breakdown(self, outcome: str, by: Sequence[str] = (),
+                        filters: Filters | None = None) -> pd.DataFrame:
+        """Persons in the cohort of a person-level dataset and those flagged with ``outcome``
+        (its event column is 1), over the whole follow-up window.
+
+        Columns: one per dimension in ``by`` (integer codes), ``persons``, ``events``,
+        ``record_key_sum`` (the flagged persons' record keys).
+        """
+        return self._run_plan(self.plan_flags_breakdown(outcome, by, filters))
+
     def linkage_rates(self, dimension: str) -> pd.DataFrame:
         """Everyone enumerated (``persons``) and those linked (``linked``) by one dimension."""
         return self._run_plan(self.plan_linkage_rates(dimension))
@@ -111,6 +122,7 @@ class QueryRunner:
     def plan_breakdown(self, outcome: str, by: Sequence[str] = (), filters: Filters | None = None,
                        period: tuple[int, int] | None = None, by_year: bool = False) -> QueryPlan:
         """Validate a breakdown request and return the plan :meth:`breakdown` runs."""
+        self._require_person_time("events and person-years")
         chosen_outcome = self.catalog.outcome(outcome)
         cohort, exposure = self.catalog.cohort, self.catalog.cohort.exposure
         tables = (cohort.persons_table, exposure.terms_table)
@@ -150,22 +162,39 @@ class QueryRunner:
                                filters: Filters | None = None,
                                period: tuple[int, int] | None = None) -> QueryPlan:
         """Validate a persons request and return the plan :meth:`persons_breakdown` runs."""
+        self._require_person_time("deaths in a period")
+        fragments, parameters, dimensions = self._persons_fragments(outcome, by, filters)
+        year_from, year_to = self._period(period)
+        return QueryPlan("breakdown_persons", fragments,
+                         {"year_from": year_from, "year_to": year_to, **parameters},
+                         tuple(d.code for d in dimensions))
+
+    def plan_flags_breakdown(self, outcome: str, by: Sequence[str] = (),
+                             filters: Filters | None = None) -> QueryPlan:
+        """Validate a person-level request and return the plan :meth:`flags_breakdown` runs."""
+        if not self.catalog.is_person_level:
+            raise QueryError(f"dataset {self.catalog.code!r} is a person_time dataset: its "
+                             "outcomes are events over person-years, not flags over people")
+        fragments, parameters, dimensions = self._persons_fragments(outcome, by, filters)
+        return QueryPlan("breakdown_flags", fragments, parameters,
+                         tuple(d.code for d in dimensions))
+
+    def _persons_fragments(self, outcome: str, by: Sequence[str], filters: Filters | None):
+        """Fragments, filter values and dimensions of a query over the persons table alone
+        (breakdown_persons, breakdown_flags)."""
         chosen_outcome = self.catalog.outcome(outcome)
         cohort = self.catalog.cohort
         tables = (cohort.persons_table,)
         dimensions = self._breakdown_dimensions(by, tables)
-        year_from, year_to = self._period(period)
         conditions, parameters = self._filters(filters, tables)
-        ids = self._identifiers
         fragments = {
             **self._cohort_fragments(),
             "dimension_columns": self._select_list(dimensions, suffix=",\n    "),
-            "event_column": ids.column(cohort.persons_table, chosen_outcome.event_column),
+            "event_column": self._identifiers.column(cohort.persons_table,
+                                                     chosen_outcome.event_column),
             "filter_conditions": conditions,
         }
-        return QueryPlan("breakdown_persons", fragments,
-                         {"year_from": year_from, "year_to": year_to, **parameters},
-                         tuple(d.code for d in dimensions))
+        return fragments, parameters, dimensions
 
     def plan_linkage_rates(self, dimension: str) -> QueryPlan:
         """Validate a linkage-rate request and return the plan :meth:`linkage_rates` runs."""
@@ -192,6 +221,11 @@ class QueryRunner:
             raise QueryError(f"dimension {code!r} is stored in table {dimension.table!r} and "
                              f"cannot be used here (only dimensions in {', '.join(tables)})")
         return dimension
+
+    def _require_person_time(self, what: str) -> None:
+        if self.catalog.is_person_level:
+            raise QueryError(f"dataset {self.catalog.code!r} is a person_level dataset: it has "
+                             f"no {what} (its outcomes are flags over people)")
 
     def _period(self, period: tuple[int, int] | None) -> tuple[int, int]:
         return check_period(self.catalog.follow_up, period)
@@ -249,13 +283,15 @@ class QueryRunner:
     def _cohort_fragments(self) -> dict[str, SqlFragment]:
         ids, cohort = self._identifiers, self.catalog.cohort
         persons = cohort.persons_table
-        return {
+        fragments = {
             "persons_table": ids.table(persons),
             "cohort_filter_column": ids.column(persons, cohort.cohort_filter_column),
             "record_key_column": ids.column(persons, cohort.record_key_column),
-            "exit_year_column": ids.column(persons, cohort.exit_year_column),
-            "exit_age_group_column": ids.column(persons, cohort.exit_age_group_column),
         }
+        if not self.catalog.is_person_level:  # where an event falls (person-time datasets)
+            fragments["exit_year_column"] = ids.column(persons, cohort.exit_year_column)
+            fragments["exit_age_group_column"] = ids.column(persons, cohort.exit_age_group_column)
+        return fragments
 
     def _exposure_fragments(self) -> dict[str, SqlFragment]:
         ids, cohort = self._identifiers, self.catalog.cohort

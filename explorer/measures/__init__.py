@@ -5,8 +5,8 @@ Modules, one job each (formula sources are in each function's docstring):
 - ``rates``: crude rate with exact / Byar's CI (PHEindicatormethods ``phe_rate``).
 - ``proportions``: proportion with Wilson score CI (``phe_proportion``).
 - ``standardisation``: directly standardised rate with Dobson CI (``calculate_dsr``).
-- ``ratios``: ratio of two DSRs (log-scale delta method) and crude rate ratio
-  (exact conditional binomial CI).
+- ``ratios``: ratio of two DSRs (log-scale delta method), crude rate ratio
+  (exact conditional binomial CI) and ratio of two proportions (Katz log CI).
 - ``inequality`` (SII/RII) and ``regression`` (Poisson GLM rate ratios) are maintained separately.
 The measure codes of a table are computed from a ProtectedTable's shown cells in
 explorer.tables.cell_measures, which calls these.

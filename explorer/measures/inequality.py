@@ -63,7 +63,8 @@ def _as_1d(name: str, x: ArrayLike) -> np.ndarray:
     return arr
 
 
-def _validate(values, lower_cl, upper_cl, population, value_type, transform, conf, repetitions):
+def _validate(values, lower_cl, upper_cl, population, value_type, transform, conf, repetitions,
+              min_groups=5):
     if value_type not in _VALUE_TYPES:
         raise ValueError("value_type must be 0/'none', 1/'log' or 2/'logit'")
     vt = _VALUE_TYPES[value_type]
@@ -71,8 +72,8 @@ def _validate(values, lower_cl, upper_cl, population, value_type, transform, con
              ("population", population))
     y, lo, hi, pop = (_as_1d(name, arr) for name, arr in named)
     k = y.size
-    if not 5 <= k <= 100:
-        raise ValueError(f"SII needs between 5 and 100 ordered groups (quantiles); got {k}")
+    if not min_groups <= k <= 100:
+        raise ValueError(f"SII needs between {min_groups} and 100 ordered groups; got {k}")
     if not (lo.size == hi.size == pop.size == k):
         raise ValueError("values, lower_cl, upper_cl and population must have the same length")
     if (pop <= 0).any() or not np.isfinite(pop).all():
@@ -103,6 +104,7 @@ def slope_index_of_inequality(
     conf: float = 0.95,
     repetitions: int = 100_000,
     seed: int | None = 20110327,
+    min_groups: int = 5,
 ) -> SiiResult:
     """SII and RII with simulation confidence limits, following ``phe_sii`` (R@093fd28).
 
@@ -135,9 +137,15 @@ def slope_index_of_inequality(
     that R would turn into NaN (non-positive rates, CLs at 0 or 1 on the logit scale) raise.
     Draws are generated in blocks of at most 2 million numbers (one continuous RNG stream, so
     the result does not depend on the block size) to bound memory with 100 groups.
+    ``min_groups``: R requires at least 5 quantiles; the default keeps that rule, and a caller
+    may allow fewer ordered groups (at least 2: the regression is the same; e.g. 3 levels of
+    limitation by disability, as in Mackenbach and Kunst's use of the RII for educational
+    levels, Soc Sci Med 1997 44(6):757-771).
     """
+    if min_groups < 2:
+        raise ValueError("min_groups must be at least 2")
     vt, y, lo, hi, pop, conf = _validate(values, lower_cl, upper_cl, population, value_type,
-                                         transform, conf, repetitions)
+                                         transform, conf, repetitions, min_groups)
     t = {0: lambda v: v, 1: np.log, 2: logit}[vt]
     f = {0: lambda v: v, 1: np.exp, 2: expit}[vt]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -9,6 +9,11 @@
   given N = a + b events, a ~ Binomial(N, p), p = RR*T_a / (RR*T_a + T_b); Clopper-Pearson
   limits for p (scipy.stats.beta) mapped to RR = p/(1-p) * T_b/T_a. Breslow & Day (1987)
   vol. II section 2.2; Clopper CJ, Pearson ES (1934) Biometrika 26:404-413.
+- ``proportion_ratio``: ratio of two proportions (a risk ratio) with the log-scale CI of
+  Katz D, Baptista J, Azen SP, Pike MC (1978) "Obtaining confidence intervals for the risk
+  ratio in cohort studies", Biometrics 34(3):469-474: var(log RR) = 1/a - 1/n1 + 1/c - 1/n2
+  (as ``scipy.stats.contingency.relative_risk(...).confidence_interval()`` and statsmodels'
+  ``Table2x2.riskratio_confint``).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from scipy.stats import beta
 
 from .poisson_limits import normalise_conf, z_value
 
-__all__ = ["RatioResult", "dsr_ratio", "crude_rate_ratio"]
+__all__ = ["RatioResult", "dsr_ratio", "crude_rate_ratio", "proportion_ratio"]
 
 
 class RatioResult(NamedTuple):
@@ -91,3 +96,34 @@ def crude_rate_ratio(events_a, py_a, events_b, py_b, conf: float = 0.95) -> Rati
         lower = p_lo / (1 - p_lo) * k
         upper = np.where(p_hi < 1, p_hi / np.where(p_hi < 1, 1 - p_hi, 1.0), np.inf) * k
     return RatioResult(np.where(ok, value, nan), np.where(ok, lower, nan), np.where(ok, upper, nan))
+
+
+def proportion_ratio(x_a, n_a, x_b, n_b, conf: float = 0.95) -> RatioResult:
+    """Ratio of proportions ``(x_a/n_a) / (x_b/n_b)`` with the Katz et al. (1978) log CI.
+
+    Implements exactly::
+
+        RR     = (a / n1) / (c / n2)
+        se_log = sqrt(1/a - 1/n1 + 1/c - 1/n2)
+        lower  = RR * exp(-z se_log),  upper = RR * exp(+z se_log),  z = qnorm(c + (1-c)/2)
+
+    with a, c the numerators (people with the outcome) and n1, n2 the denominators (people) of
+    group a and the reference group b. The groups are treated as independent (disjoint).
+    Edge cases: a or c equal to 0 (no log-scale interval exists), a zero denominator, a
+    numerator above its denominator (possible after perturbing both) or NaN give NaN value and
+    limits; negative inputs raise ValueError. Non-integer counts are accepted (PHE style).
+    """
+    z = z_value(conf)
+    a, n1, c, n2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x_a, n_a, x_b, n_b)))
+    if np.any(a < 0) or np.any(n1 < 0) or np.any(c < 0) or np.any(n2 < 0):
+        raise ValueError("numerators and denominators must be >= 0")
+    ok = (a > 0) & (c > 0) & (a <= n1) & (c <= n2)  # False for NaN; implies n1, n2 > 0
+    a1, n11, c1, n21 = (np.where(ok, v, 1.0) for v in (a, n1, c, n2))
+    ratio = (a1 / n11) / (c1 / n21)
+    se_log = np.sqrt(np.maximum(1 / a1 - 1 / n11 + 1 / c1 - 1 / n21, 0.0))
+    nan = np.nan
+    return RatioResult(
+        np.where(ok, ratio, nan),
+        np.where(ok, ratio * np.exp(-z * se_log), nan),
+        np.where(ok, ratio * np.exp(z * se_log), nan),
+    )

@@ -1,6 +1,6 @@
 """A plain-English headline for a public view, built only from its published protected values.
 
-It names the groups with the highest and lowest rates, says whether their 95% confidence
+It names the groups with the highest and lowest rates (or proportions), says whether their 95% confidence
 intervals overlap (if they do, the difference may be chance), and leaves out groups whose
 figures are hidden ([c]), not available ([x]), not applicable ([z]) or of low reliability
 ([u]), saying so. Residual categories (such as "religion not stated") are not compared.
@@ -15,11 +15,12 @@ import numpy as np
 from explorer.tables.measure_table import TOTAL, MeasureTable
 
 _LEFT_OUT = ("Groups whose figures are hidden to protect confidentiality, not applicable, or "
-             "based on too few deaths to be reliable are left out of this comparison.")
+             "based on too few {counted} to be reliable are left out of this comparison.")
 
 
 def _rate(value: float, unit: str) -> str:
-    return f"{value:,.1f} {unit}"
+    """'12.3 per 100,000 person-years'; '8.6% of pupils' for a unit in percent."""
+    return f"{value:,.1f}{'' if unit.startswith('%') else ' '}{unit}"
 
 
 def _period(first: int, last: int) -> str:
@@ -41,9 +42,10 @@ def headline(table: MeasureTable, subject: str, residual: np.ndarray | None = No
     groups = frame[compared]
     usable = groups[groups["value"].notna() & ~groups["marker"].str.contains(r"\[u\]", regex=True)]
     when = _period(*table.request.period)
+    left_out = _LEFT_OUT.format(counted=table.events_label.lower())
     if len(usable) < 2:
         return (f"{when}, too few groups have a reliable figure for {subject} to compare them. "
-                + _LEFT_OUT)
+                + left_out)
     order = usable.sort_values("value", kind="stable")
     low, high = order.iloc[0], order.iloc[-1]
 
@@ -67,7 +69,7 @@ def headline(table: MeasureTable, subject: str, residual: np.ndarray | None = No
                 text += (" Their 95% confidence intervals overlap, so the difference between "
                          "them may be due to chance.")
     if len(usable) < len(groups):
-        text += " " + _LEFT_OUT
+        text += " " + left_out
     return text
 
 

@@ -29,7 +29,7 @@ from explorer.catalog import Catalog
 from explorer.formats import json_number, schema_record
 from explorer.release.review import REASON_TEXT, DecisionReason, ReviewTable
 from explorer.sdc.status import CellStatus
-from explorer.tables.request import MEASURES
+from explorer.tables.request import MEASURES, measures_for
 
 WARNING = "CONTAINS UNPROTECTED VALUES — for output checkers only"
 SCHEMA_VERSION = "1.0"
@@ -180,7 +180,8 @@ def _request(table: ReviewTable, catalog: Catalog) -> dict | None:
         dimension = catalog.dimension(code)
         where[code] = [dimension.category_by_key(key).label for key in keys]
     return {"outcome": request.outcome, "outcome_label": catalog.outcome(request.outcome).label,
-            "measure": request.measure, "measure_label": MEASURES[request.measure],
+            "measure": request.measure,
+            "measure_label": measures_for(catalog).get(request.measure, MEASURES[request.measure]),
             "by": list(request.by), "where": where,
             "period": [int(request.period[0]), int(request.period[1])],
             "audience": request.audience}

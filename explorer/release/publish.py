@@ -4,7 +4,8 @@
 same path as every other table (query -> disclosure control -> measures,
 explorer.tables) under the PUBLIC policy (threshold suppression and cell key perturbation), and
 writes only what that policy lets through: per row the breakdown labels, the measure and its
-95% CI, the perturbed count of deaths, rounded person-years, the reader status (``shown`` or
+95% CI, the perturbed count (of deaths, or of people with the outcome in a person-level
+dataset), the rounded denominator (person-years, or people), the reader status (``shown`` or
 ``suppressed_primary``, CellStatus values), the GSS marker and the MeasureTable's row flags
 (levels, margins, reference group). No true count, no rule internals, no audit intervals.
 
@@ -35,7 +36,7 @@ from explorer.release.published_file import (FORMAT, FORMAT_VERSION, PUBLIC_AUDI
                                 ROW_NUMBERS, PublishedFileError, load_publication,
                                 published_path)
 from explorer.sdc.status import CellStatus
-from explorer.tables.request import MEASURES, TableRequest, validate_request
+from explorer.tables.request import TableRequest, measures_for, validate_request
 from explorer.tables import policy_for, protected_table
 
 
@@ -112,7 +113,7 @@ def view_document(catalog: Catalog, view: PublicView, table: MeasureTable) -> di
         "code": view.code,
         "title": view.title,
         "outcome": {"code": view.outcome, "label": catalog.outcome(view.outcome).label},
-        "measure": {"code": view.measure, "label": MEASURES[view.measure]},
+        "measure": {"code": view.measure, "label": measures_for(catalog)[view.measure]},
         "period": list(table.request.period),
         "dimensions": [{"code": code, "label": catalog.dimension(code).label,
                         "categories": [c.label for c in catalog.dimension(code).categories],
@@ -125,6 +126,8 @@ def view_document(catalog: Catalog, view: PublicView, table: MeasureTable) -> di
         "what_it_does_not_mean": " ".join(view.what_it_does_not_mean.split()),
         "table": {"title": table.title, "unit": table.unit, "method": table.method,
                   "policy": table.policy, "legend": table.legend, "notes": list(table.notes),
+                  "events_label": table.events_label,
+                  "denominator_label": table.denominator_label,
                   "rows": _rows(table, dims)},
     }
 

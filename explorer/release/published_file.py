@@ -41,6 +41,7 @@ from explorer.tables.measure_table import (MARGIN_SUFFIX, NUMBER_COLUMNS, Measur
 from explorer.paths import data_dir
 from explorer.release.headlines import headline
 from explorer.catalog.safe_messaging import SUPPORT_NOTICE
+from explorer.catalog.schema import PUBLIC_VIEW_MEASURES
 from explorer.sdc.status import CellStatus
 from explorer.tables.request import TableRequest
 
@@ -88,13 +89,16 @@ _TABLE = schema_record({
     "title": _TEXT, "unit": _TEXT, "method": _TEXT, "policy": _TEXT,
     "legend": {"type": "string"},
     "notes": {"type": "array", "items": {"type": "string"}},
+    "events_label": _TEXT, "denominator_label": _TEXT,
     "rows": {"type": "array", "items": _ROW, "minItems": 1},
-})
+}, required=["title", "unit", "method", "policy", "legend", "notes", "rows"])
+"""A view's table. ``events_label`` and ``denominator_label`` (what the counts and denominators
+count) are absent from files published before person-level datasets: deaths, person-years."""
 _VIEW = schema_record({
     "code": {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"},
     "title": _TEXT,
     "outcome": schema_record({"code": _TEXT, "label": _TEXT}),
-    "measure": schema_record({"code": {"enum": ["asmr", "crude_rate"]}, "label": _TEXT}),
+    "measure": schema_record({"code": {"enum": list(PUBLIC_VIEW_MEASURES)}, "label": _TEXT}),
     "period": {"type": "array", "items": _YEAR, "minItems": 2, "maxItems": 2},
     "dimensions": {"type": "array", "minItems": 1, "items": schema_record({
         "code": _TEXT, "label": _TEXT,
@@ -285,7 +289,10 @@ def _view(dataset: str, raw: dict[str, Any]) -> PublishedView:
     measure_table = restore_published(request, frame, flags, title=table["title"],
                                       unit=table["unit"], method=table["method"],
                                       policy=table["policy"], legend=table["legend"],
-                                      notes=tuple(table["notes"]))
+                                      notes=tuple(table["notes"]),
+                                      events_label=table.get("events_label", "Deaths"),
+                                      denominator_label=table.get("denominator_label",
+                                                                  "Person-years"))
     return PublishedView(code=raw["code"], title=raw["title"],
                          outcome_label=raw["outcome"]["label"], measure_label=raw["measure"]["label"],
                          about_suicide=raw["about_suicide"],
@@ -299,11 +306,14 @@ def _view(dataset: str, raw: dict[str, Any]) -> PublishedView:
 
 def display_frame(view: PublishedView) -> pd.DataFrame:
     """The protected table with readable column names (dimension labels, 'Deaths', ...)."""
-    frame = view.table.frame.rename(columns={d.code: d.label for d in view.dimensions})
+    table = view.table
+    frame = table.frame.rename(columns={d.code: d.label for d in view.dimensions})
+    value = "Percentage" if table.unit.startswith("%") else (
+        "Proportion" if table.request.measure == "proportion" else "Rate")
     return frame.rename(columns={
-        "value": f"Rate ({view.table.unit})", "lower": "Lower 95% CI", "upper": "Upper 95% CI",
-        "events": "Deaths", "denominator": "Person-years", "status": "Status",
-        "marker": "Marker"})
+        "value": f"{value} ({table.unit})", "lower": "Lower 95% CI", "upper": "Upper 95% CI",
+        "events": table.events_label, "denominator": table.denominator_label,
+        "status": "Status", "marker": "Marker"})
 
 
 def view_csv(view: PublishedView, publication: Publication) -> str:

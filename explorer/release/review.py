@@ -242,16 +242,19 @@ def review_table(request: TableRequest, catalog: Catalog, database: Database,
 
 
 def review_view_tables(request: TableRequest, catalog: Catalog, database: Database,
-                       policy: Policy) -> tuple[ReviewTable, ReviewTable]:
-    """Reviews of both tables the Explore page publishes for a view: the view itself and its
-    trend by calendar year (protected exactly as Explore protects them)."""
+                       policy: Policy) -> tuple[ReviewTable, ...]:
+    """Reviews of the tables the Explore page publishes for a view: the view itself and its
+    trend by calendar year (protected exactly as Explore protects them); a person-level
+    dataset's view has no trend, so its review is the view's alone."""
     view, by_year = protected_view_tables(request, catalog, database, policy)
-    trend = trend_request(request)
     labels = _dimension_labels(catalog)
-    return (review_from_protected(view, request=request, title=describe(request, catalog),
-                                  role="view", dimension_labels=labels),
-            review_from_protected(by_year, request=trend, title=describe(trend, catalog),
-                                  role="trend", dimension_labels=labels))
+    reviews = [review_from_protected(view, request=request, title=describe(request, catalog),
+                                     role="view", dimension_labels=labels)]
+    if by_year is not None:
+        trend = trend_request(request)
+        reviews.append(review_from_protected(by_year, request=trend, title=describe(trend, catalog),
+                                             role="trend", dimension_labels=labels))
+    return tuple(reviews)
 
 
 def describe(request: TableRequest, catalog: Catalog) -> str:

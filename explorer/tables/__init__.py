@@ -17,7 +17,8 @@ _EXPORTS = {
     "protected_table": "build", "protected_view_tables": "build", "to_csv": "build",
     "to_json": "build", "linkage_rate_table": "linkage_quality", "COLUMNS": "measure_table",
     "MeasureTable": "measure_table", "MEASURES": "request", "TableRequest": "request",
-    "trend_request": "request", "validate_request": "request",
+    "has_trend": "request", "measures_for": "request", "trend_request": "request",
+    "validate_request": "request",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -52,7 +52,7 @@ def raw_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
     """The unprotected aggregate behind ``request``. ``shared`` (from ``shared_events_frame``
     of a request whose breakdown includes this one's) saves running the query again."""
     dimensions = [catalog.dimension(code) for code in request.by if code != YEAR]
-    if request.measure == "proportion":
+    if catalog.is_person_level or request.measure == "proportion":
         return _persons_table(request, catalog, runner, dimensions)
     return _events_table(request, catalog, runner, dimensions, shared)
 
@@ -161,19 +161,27 @@ def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
 
 def _persons_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
                    dimensions: list[Dimension]) -> RawTable:
+    """Persons with the outcome (the protected counts) and persons (an additive denominator)
+    by the breakdown: in a person-time dataset, those who died of the outcome in the period;
+    in a person-level one, those whose outcome flag is set."""
     where = request_filters(request, catalog)
     codes = [d.code for d in dimensions]
-    frame = runner.persons_breakdown(request.outcome, codes, filters=where, period=request.period)
+    if catalog.is_person_level:
+        frame, numerator = runner.flags_breakdown(request.outcome, codes, filters=where), "events"
+    else:
+        frame = runner.persons_breakdown(request.outcome, codes, filters=where,
+                                         period=request.period)
+        numerator = "deaths"
     levels, cells, labels = _layout(dimensions)
     cell_index = {cell: i for i, cell in enumerate(cells)}
-    deaths, persons, record_keys = (np.zeros(len(cells)) for _ in range(3))
+    events, persons, record_keys = (np.zeros(len(cells)) for _ in range(3))
     for row in frame.itertuples(index=False):
         values = row._asdict()
         i = cell_index[tuple(values[code] for code in codes)]
-        deaths[i] += values["deaths"]
+        events[i] += values[numerator]
         persons[i] += values["persons"]
         record_keys[i] += values["record_key_sum"]
-    return RawTable(dimensions=levels, counts=deaths, structural_zero=np.zeros(len(cells), bool),
+    return RawTable(dimensions=levels, counts=events, structural_zero=np.zeros(len(cells), bool),
                     record_key_sums=record_keys, additive={"persons": persons}, labels=labels,
                     description=request.describe(catalog))
 

@@ -15,7 +15,7 @@ from explorer.tables.measure_table import COLUMNS, MeasureTable, measure_table
 from explorer.sdc.policy import Policy, load_policy
 from explorer.sdc.protect import protect
 from explorer.sdc.protected_table import ProtectedTable
-from explorer.tables.request import TableRequest, trend_request
+from explorer.tables.request import TableRequest, has_trend, trend_request
 
 
 def policy_for(catalog: Catalog, audience: str) -> Policy:
@@ -37,12 +37,16 @@ def build_table(request: TableRequest, catalog: Catalog, database: Database,
 
 
 def protected_view_tables(request: TableRequest, catalog: Catalog, database: Database,
-                          policy: Policy | None = None) -> tuple[ProtectedTable, ProtectedTable]:
+                          policy: Policy | None = None
+                          ) -> tuple[ProtectedTable, ProtectedTable | None]:
     """The ProtectedTables behind the Explore page's view and its trend by calendar year (the
     trend request is ``trend_request(request)``), from one scan of the database where the
-    measures allow; each is protected as its own table."""
-    trend = trend_request(request)
+    measures allow; each is protected as its own table. A person-level dataset has no trend
+    (``has_trend``): the second is None."""
     policy = policy or policy_for(catalog, request.audience)
+    if not has_trend(catalog):
+        return protected_table(request, catalog, database, policy), None
+    trend = trend_request(request)
     if request.measure == "proportion":
         return (protected_table(request, catalog, database, policy),
                 protected_table(trend, catalog, database, policy))
@@ -53,12 +57,13 @@ def protected_view_tables(request: TableRequest, catalog: Catalog, database: Dat
 
 
 def build_view_tables(request: TableRequest, catalog: Catalog, database: Database,
-                      policy: Policy | None = None) -> tuple[MeasureTable, MeasureTable]:
+                      policy: Policy | None = None) -> tuple[MeasureTable, MeasureTable | None]:
     """The Explore page's two tables, the view and its trend by calendar year, from one scan of
-    the database where the measures allow (each still protected as its own table)."""
+    the database where the measures allow (each still protected as its own table); the trend
+    is None for a person-level dataset."""
     view, by_year = protected_view_tables(request, catalog, database, policy)
     return (measure_table(view, request, catalog),
-            measure_table(by_year, trend_request(request), catalog))
+            None if by_year is None else measure_table(by_year, trend_request(request), catalog))
 
 
 def to_csv(table: MeasureTable) -> str:

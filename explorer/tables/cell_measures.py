@@ -20,12 +20,12 @@ from explorer.catalog import Catalog
 from explorer.measures.inequality import slope_index_of_inequality
 from explorer.measures.proportions import proportion
 from explorer.measures.rates import crude_rate
-from explorer.measures.ratios import dsr_ratio
+from explorer.measures.ratios import dsr_ratio, proportion_ratio
 from explorer.measures.regression import poisson_rate_ratios
 from explorer.measures.standardisation import directly_standardised_rate
 from explorer.sdc.protected_table import ProtectedTable
 from explorer.sdc.status import CellStatus, Marker
-from explorer.tables.request import MEASURES, TableRequest
+from explorer.tables.request import MEASURES, MIN_INDEX_GROUPS, TableRequest
 
 SHOWN = CellStatus.SHOWN.value
 
@@ -99,6 +99,13 @@ def _interior(cells: pd.DataFrame) -> np.ndarray:
 # --- measures -------------------------------------------------------------------------------
 
 def _count(protected, cells, request, catalog):
+    if catalog.is_person_level:
+        frame = _base(cells, request, "persons")
+        frame["value"] = frame["events"]
+        outcome = catalog.outcome(request.outcome)
+        return (frame, "people", f"Number of people in the cohort with the outcome "
+                f"({outcome.label}) over the whole follow-up window (denominator: people in the "
+                "cohort).", [])
     frame = _base(cells, request, "person_years")
     frame["value"] = frame["events"]
     return frame, "deaths", "Number of deaths registered in the period (denominator: person-years at risk).", []
@@ -135,11 +142,45 @@ def _dsr_method(catalog, outcome) -> str:
 def _proportion(protected, cells, request, catalog):
     frame = _base(cells, request, "persons")
     ok, _ = _reliability(frame, np.ones(len(frame), bool), protected.policy)
+    if catalog.is_person_level:  # the outcome's own unit and multiplier (e.g. % of pupils)
+        outcome = catalog.outcome(request.outcome)
+        multiplier, unit = outcome.multiplier, outcome.unit
+        method = (f"People in the cohort with the outcome ({outcome.label}) / people in the "
+                  f"cohort x {multiplier:,}; 95% Wilson score CI (statsmodels proportion_confint).")
+    else:
+        multiplier, unit = 100, "% of people in the linked cohort"
+        method = ("Percentage of people in the linked cohort who died of the outcome in the "
+                  "period; 95% Wilson score CI (statsmodels proportion_confint).")
     result = proportion(frame["events"].to_numpy(float), frame["denominator"].to_numpy(float),
-                        multiplier=100)
+                        multiplier=multiplier)
     _fill(frame, ok, result.value, result.lower, result.upper, 3)
-    return (frame, "% of people in the linked cohort", "Percentage of people in the linked cohort who "
-            "died of the outcome in the period; 95% Wilson score CI (statsmodels proportion_confint).", [])
+    return frame, unit, method, []
+
+
+def _reference_row(cells, interior, dimension) -> int:
+    reference = (cells[dimension.code] == dimension.reference_category.code).to_numpy() & interior
+    return int(np.flatnonzero(reference)[0])
+
+
+def _proportion_ratio(protected, cells, request, catalog):
+    interior = _interior(cells)
+    frame = _base(cells, request, "persons")
+    ok, _ = _reliability(frame, interior, protected.policy)
+    dimension = catalog.dimension(request.by[0])
+    ref = _reference_row(cells, interior, dimension)
+    notes = [f"Reference group: {dimension.reference_category.label} (ratio 1)."]
+    if not ok[ref]:
+        ok[:] = False
+        notes.append("The reference group's proportion cannot be shown, so no ratio can be "
+                     "calculated.")
+        frame.loc[(frame["marker"] == "") & interior, "marker"] = Marker.NOT_AVAILABLE.value
+    events, people = frame["events"].to_numpy(float), frame["denominator"].to_numpy(float)
+    result = proportion_ratio(events, people, events[ref], people[ref])
+    _fill(frame, ok, result.value, result.lower, result.upper, 3)
+    frame.loc[ref, ["lower", "upper"]] = np.nan
+    return (frame[interior], "ratio", "Ratio of each group's proportion of people with the "
+            "outcome to the reference group's; 95% CI on the log scale, var(log ratio) = 1/a - "
+            "1/n1 + 1/c - 1/n2 (Katz et al. 1978), treating the groups as independent.", notes)
 
 
 def _rate_ratio(protected, cells, request, catalog):
@@ -149,8 +190,7 @@ def _rate_ratio(protected, cells, request, catalog):
     ok, _ = _reliability(frame, interior, protected.policy)
     dsr = _dsr(protected, catalog, outcome)
     dimension = catalog.dimension(request.by[0])
-    reference = (cells[dimension.code] == dimension.reference_category.code).to_numpy() & interior
-    ref = int(np.flatnonzero(reference)[0])
+    ref = _reference_row(cells, interior, dimension)
     notes = [f"Reference group: {dimension.reference_category.label} (rate ratio 1)."]
     if not ok[ref]:
         ok[:] = False
@@ -210,16 +250,18 @@ def _index(kind: str):
         if dimension.order_direction == "advantaged_first":
             order = order[::-1]  # PHE: the first quantile is the most disadvantaged
         rows = [int(np.flatnonzero(interior & (cells[dimension.code] == code).to_numpy())[0]) for code in order]
-        groups = _base(cells, request, "person_years").iloc[rows]
+        person_level = catalog.is_person_level
+        groups = _base(cells, request, "persons" if person_level else "person_years").iloc[rows]
         summary = pd.DataFrame({"value": [np.nan], "lower": [np.nan], "upper": [np.nan],
                                 "events": [groups["events"].sum(min_count=1)],
                                 "denominator": [round(groups["denominator"].sum(), 2)],
                                 "status": [SHOWN], "marker": [""], "rule": [""]})
         hidden = groups[groups["status"] != SHOWN]
         too_few = groups["events"].lt(protected.policy.rate_hide_below).any()
+        what = "proportions" if person_level else "rates"
         notes = [f"Groups ordered from most disadvantaged ({_label(dimension, order[0])}) to least "
-                 f"({_label(dimension, order[-1])}); a positive value means higher rates in the more "
-                 "disadvantaged groups."]
+                 f"({_label(dimension, order[-1])}); a positive value means higher {what} in the "
+                 "more disadvantaged groups."]
         if len(hidden):
             status = worst_status(hidden["status"]).value
             summary.loc[0, ["status", "marker", "rule"]] = [status, Marker.CONFIDENTIAL.value, "inherits_hidden_group"]
@@ -227,22 +269,55 @@ def _index(kind: str):
         elif too_few:
             summary.loc[0, ["marker", "rule"]] = [Marker.NOT_AVAILABLE.value, "rate_reliability"]
         else:
-            dsr = _dsr(protected, catalog, outcome)
-            result = slope_index_of_inequality(dsr.value[rows], dsr.lower[rows], dsr.upper[rows],
-                                               groups["denominator"].to_numpy(float), value_type=1,
-                                               multiplier=-1)
-            values = ((result.sii, result.sii_lower, result.sii_upper) if kind == "sii"
-                      else (result.rii, result.rii_lower, result.rii_upper))
-            summary.loc[0, ["value", "lower", "upper"]] = [round(float(v), 3) for v in values]
-            if groups["events"].lt(protected.policy.rate_flag_below).any():
-                summary.loc[0, ["marker", "rule"]] = [Marker.LOW_RELIABILITY.value, "rate_reliability"]
+            try:
+                result = _group_index(protected, catalog, outcome, groups, rows)
+            except ValueError as error:  # e.g. a proportion of 0 or 1 has no logit
+                summary.loc[0, ["marker", "rule"]] = [Marker.NOT_AVAILABLE.value, "index_not_defined"]
+                notes.append(f"The index cannot be calculated from these groups: {error}.")
+            else:
+                values = ((result.sii, result.sii_lower, result.sii_upper) if kind == "sii"
+                          else (result.rii, result.rii_lower, result.rii_upper))
+                summary.loc[0, ["value", "lower", "upper"]] = [round(float(v), 3) for v in values]
+                if groups["events"].lt(protected.policy.rate_flag_below).any():
+                    summary.loc[0, ["marker", "rule"]] = [Marker.LOW_RELIABILITY.value, "rate_reliability"]
         unit = outcome.unit if kind == "sii" else "ratio"
-        method = (f"{'Slope' if kind == 'sii' else 'Relative'} index of inequality across "
-                  f"{dimension.label.lower()} from age-standardised rates, population-weighted "
-                  "regression on the midpoint of each group's cumulative population share; 95% CI "
-                  "by simulation (PHEindicatormethods phe_sii, 100,000 repetitions, fixed seed).")
+        name = "Slope" if kind == "sii" else "Relative"
+        if person_level:
+            method = (f"{name} index of inequality across {dimension.label.lower()} from the "
+                      "groups' proportions of people with the outcome and their Wilson 95% limits, "
+                      "population-weighted regression on the midpoint of each group's cumulative "
+                      "population share, fitted on the logit scale and back-transformed; 95% CI by "
+                      "simulation (PHEindicatormethods phe_sii, value_type 2, transform TRUE, "
+                      "100,000 repetitions, fixed seed).")
+        else:
+            method = (f"{name} index of inequality across {dimension.label.lower()} from "
+                      "age-standardised rates, population-weighted regression on the midpoint of "
+                      "each group's cumulative population share; 95% CI by simulation "
+                      "(PHEindicatormethods phe_sii, 100,000 repetitions, fixed seed).")
         return summary, unit, method, notes
     return compute
+
+
+def _group_index(protected, catalog, outcome, groups: pd.DataFrame, rows: list[int]):
+    """SII and RII across the ordered groups, from what is shown: age-standardised rates (log
+    scale for the simulation) in a person-time dataset; in a person-level one, proportions with
+    their Wilson limits (PHE value_type 2, values as proportions, the SII scaled by the
+    outcome's multiplier), fitted on the logit scale and back-transformed (PHE transform =
+    TRUE), so that the fitted proportions at both ends stay between 0 and 1 and the RII is a
+    ratio of two proportions (a straight line through a steep gradient between a few unequal
+    groups can cross 0, which would make the RII negative). Sign as PHE with a negative
+    multiplier: positive when the more disadvantaged groups are higher."""
+    population = groups["denominator"].to_numpy(float)
+    if catalog.is_person_level:
+        shares = proportion(groups["events"].to_numpy(float), population)
+        return slope_index_of_inequality(shares.value, shares.lower, shares.upper, population,
+                                         value_type=2, transform=True,
+                                         multiplier=-outcome.multiplier,
+                                         min_groups=MIN_INDEX_GROUPS)
+    dsr = _dsr(protected, catalog, outcome)
+    return slope_index_of_inequality(dsr.value[rows], dsr.lower[rows], dsr.upper[rows],
+                                     population, value_type=1, multiplier=-1,
+                                     min_groups=MIN_INDEX_GROUPS)
 
 
 def _label(dimension, code) -> str:
@@ -258,6 +333,7 @@ def _fill(frame: pd.DataFrame, ok: np.ndarray, value, lower, upper, digits: int)
 MEASURE_FUNCTIONS = {
     "count": _count, "crude_rate": _crude_rate, "asmr": _asmr, "proportion": _proportion,
     "rate_ratio": _rate_ratio, "adjusted_rate_ratio": _adjusted_rate_ratio,
+    "proportion_ratio": _proportion_ratio,
     "sii": _index("sii"), "rii": _index("rii"),
 }
 assert set(MEASURE_FUNCTIONS) == set(MEASURES)

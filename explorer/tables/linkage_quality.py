@@ -25,9 +25,9 @@ from explorer.tables.build import policy_for
 
 def linkage_rate_table(catalog: Catalog, database: Database, dimension: str,
                        audience: str = "official") -> MeasureTable:
-    """Percentage of census records linked, by one person-level dimension: query, lay out the
-    linked and unlinked counts as one RawTable, protect it under the audience's policy, and
-    hand the ProtectedTable to the measures step (explorer.tables.measure_table)."""
+    """Percentage of records linked into the cohort, by one person-level dimension: query, lay
+    out the linked and unlinked counts as one RawTable, protect it under the audience's policy,
+    and hand the ProtectedTable to the measures step (explorer.tables.measure_table)."""
     chosen = catalog.dimension(dimension)
     frame = QueryRunner(database, catalog).linkage_rates(dimension)
     levels = dimension_levels(chosen)
@@ -42,7 +42,7 @@ def linkage_rate_table(catalog: Catalog, database: Database, dimension: str,
                    structural_zero=np.zeros(2 * len(levels.categories), dtype=bool),
                    record_key_sums=np.column_stack(keys).ravel(),
                    labels={dimension: dimension_labels(chosen)},
-                   description=f"Census records linked, by {chosen.label.lower()}")
+                   description=f"Records linked into the cohort, by {chosen.label.lower()}")
     protected = protect(raw, policy_for(catalog, audience))
     return linkage_measure_table(protected, dimension, catalog, audience)
 

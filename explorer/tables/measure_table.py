@@ -11,6 +11,9 @@ only the measures step's functions make one:
   (explorer.release.published_file); the file holds only protected numbers and the row flags made here.
 
 It is read-only; ``frame`` and ``row_flags`` come back as copies, so no caller can edit it.
+``events_label`` and ``denominator_label`` say what the ``events`` and ``denominator`` columns
+count, for readers (charts' hover text, the public table's headers): deaths and person-years in
+a person-time dataset, people with the outcome and people in a person-level one.
 
 ``frame`` columns: one per breakdown dimension (named by its code, holding category labels),
 ``value``, ``lower``, ``upper``, ``events`` (the count the policy allows: perturbed or rounded
@@ -51,6 +54,9 @@ MARGIN_SUFFIX = "_is_margin"
 LINKAGE_DIMENSION, LINKED, NOT_LINKED = "linkage", "linked", "not_linked"
 """The second dimension of the linkage table and its two categories (explorer.tables.linkage_quality)."""
 _READER_STATUSES = frozenset(status.value for status in CellStatus.reader_statuses())
+DEATHS, PERSON_YEARS = "Deaths", "Person-years"
+PEOPLE_WITH_OUTCOME, PEOPLE = "People with the outcome", "People"
+"""What a table's events and denominator columns count (``count_labels``)."""
 
 _MEASURES_TOKEN = object()
 """Held by this module's measures step; a MeasureTable cannot be made without it."""
@@ -66,11 +72,12 @@ class MeasureTable:
     Made only by this module's functions (see the module docstring); read-only."""
 
     __slots__ = ("_request", "_frame", "_row_flags", "_dimensions", "_title", "_unit", "_method",
-                 "_policy", "_legend", "_notes")
+                 "_policy", "_legend", "_notes", "_events_label", "_denominator_label")
 
     def __init__(self, *, token: object, request: TableRequest, frame: pd.DataFrame,
                  row_flags: pd.DataFrame, title: str, unit: str, method: str, policy: str,
-                 legend: str, notes: tuple[str, ...]) -> None:
+                 legend: str, notes: tuple[str, ...], events_label: str = DEATHS,
+                 denominator_label: str = PERSON_YEARS) -> None:
         if token is not _MEASURES_TOKEN:
             raise TypeError("a MeasureTable can only be made by the measures step "
                             "(explorer.tables.measure_table.measure_table and its siblings)")
@@ -89,7 +96,8 @@ class MeasureTable:
         for name, value in (("_request", request), ("_frame", frame), ("_row_flags", flags),
                             ("_dimensions", dimensions), ("_title", title), ("_unit", unit),
                             ("_method", method), ("_policy", policy), ("_legend", legend),
-                            ("_notes", tuple(notes))):
+                            ("_notes", tuple(notes)), ("_events_label", events_label),
+                            ("_denominator_label", denominator_label)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -102,7 +110,8 @@ class MeasureTable:
         """Pickled (st.cache_data keeps tables) and copied through the measures step's own
         constructor call, so an unpickled table is checked like a new one."""
         return (_unpickle, (self._request, self._frame, self._row_flags, self._title, self._unit,
-                            self._method, self._policy, self._legend, self._notes))
+                            self._method, self._policy, self._legend, self._notes,
+                            self._events_label, self._denominator_label))
 
     request: ReadOnly[TableRequest] = ReadOnly()
     frame: ReadOnly[pd.DataFrame] = ReadOnly(
@@ -118,6 +127,9 @@ class MeasureTable:
     policy: ReadOnly[str] = ReadOnly()
     legend: ReadOnly[str] = ReadOnly()
     notes: ReadOnly[tuple[str, ...]] = ReadOnly()
+    events_label: ReadOnly[str] = ReadOnly("What the events column counts, e.g. 'Deaths'.")
+    denominator_label: ReadOnly[str] = ReadOnly(
+        "What the denominator column counts, e.g. 'Person-years'.")
 
     def __repr__(self) -> str:
         return (f"<MeasureTable {self._request.measure} by {'x'.join(self._dimensions) or '-'}: "
@@ -125,14 +137,16 @@ class MeasureTable:
 
 
 def _unpickle(request, frame, row_flags, title, unit, method, policy, legend,
-              notes) -> MeasureTable:
+              notes, events_label=None, denominator_label=None) -> MeasureTable:
     return _seal(request, frame, row_flags, title=title, unit=unit, method=method, policy=policy,
-                 legend=legend, notes=notes)
+                 legend=legend, notes=notes, events_label=events_label or DEATHS,
+                 denominator_label=denominator_label or PERSON_YEARS)
 
 
 def _seal(request: TableRequest, frame: pd.DataFrame, row_flags: pd.DataFrame, *, title: str,
           unit: str, method: str, policy: str, legend: str | None = None,
-          notes: tuple[str, ...] = ()) -> MeasureTable:
+          notes: tuple[str, ...] = (), events_label: str = DEATHS,
+          denominator_label: str = PERSON_YEARS) -> MeasureTable:
     """The one call of the constructor in the measures step: refuses a hidden row that carries
     a number (a bug upstream), and writes the legend of the markers used when none is given."""
     hidden = ~frame["status"].isin([SHOWN]).to_numpy()
@@ -144,7 +158,8 @@ def _seal(request: TableRequest, frame: pd.DataFrame, row_flags: pd.DataFrame, *
         legend = marker_legend(used) if used else ""
     return MeasureTable(token=_MEASURES_TOKEN, request=request, frame=frame, row_flags=row_flags,
                         title=title, unit=unit, method=method, policy=policy, legend=legend,
-                        notes=tuple(notes))
+                        notes=tuple(notes), events_label=events_label,
+                        denominator_label=denominator_label)
 
 
 def replaced_for_leak_tests(table: MeasureTable, **changes) -> MeasureTable:
@@ -155,7 +170,8 @@ def replaced_for_leak_tests(table: MeasureTable, **changes) -> MeasureTable:
     fails when a module outside tests/ names it)."""
     fields = {"request": table.request, "frame": table.frame, "row_flags": table.row_flags,
               "title": table.title, "unit": table.unit, "method": table.method,
-              "policy": table.policy, "legend": table.legend, "notes": table.notes}
+              "policy": table.policy, "legend": table.legend, "notes": table.notes,
+              "events_label": table.events_label, "denominator_label": table.denominator_label}
     unknown = set(changes) - set(fields)
     if unknown:
         raise TypeError(f"unknown MeasureTable fields {sorted(unknown)}")
@@ -172,13 +188,24 @@ def measure_table(protected: ProtectedTable, request: TableRequest, catalog: Cat
     dims = [column for column in frame.columns if column not in COLUMNS]
     flags = _row_flags(cells, dims, request, catalog).loc[frame.index] if dims else \
         pd.DataFrame({name: np.zeros(len(frame), dtype=bool) for name in FLAG_COLUMNS})
+    events_label, denominator_label = count_labels(catalog, request.measure)
     return _seal(request, frame, flags, title=request.describe(catalog), unit=unit, method=method,
-                 policy=_policy_label(protected), notes=tuple(notes) + protected.notes)
+                 policy=_policy_label(protected), notes=tuple(notes) + protected.notes,
+                 events_label=events_label, denominator_label=denominator_label)
+
+
+def count_labels(catalog: Catalog, measure: str) -> tuple[str, str]:
+    """What a table's events and denominator columns count, for readers: deaths over
+    person-years (people, for a proportion) in a person-time dataset; people with the outcome
+    over people in a person-level one."""
+    if catalog.is_person_level:
+        return PEOPLE_WITH_OUTCOME, PEOPLE
+    return DEATHS, PEOPLE if measure == "proportion" else PERSON_YEARS
 
 
 def linkage_measure_table(protected: ProtectedTable, dimension: str, catalog: Catalog,
                           audience: str) -> MeasureTable:
-    """Percentage of census records linked, by one person-level dimension, from the protected
+    """Percentage of records linked into the cohort, by one person-level dimension, from the protected
     two-way table ``dimension`` x ``LINKAGE_DIMENSION`` (linked, not linked). A group's rate is
     computed only when both its counts are shown; otherwise it is hidden ([c]) with the worst
     status of the two."""
@@ -210,21 +237,24 @@ def linkage_measure_table(protected: ProtectedTable, dimension: str, catalog: Ca
                            period=(catalog.follow_up.first_year, catalog.follow_up.last_year),
                            audience=audience)
     return _seal(request, frame[[dimension, *COLUMNS]], pd.DataFrame(flags),
-                 title=f"Census records linked to the NHS register, by {chosen.label.lower()}",
-                 unit="% of census records linked",
-                 method="Linked records / census records x 100; 95% Wilson score CI. Linked and "
+                 title=f"Records linked into the cohort, by {chosen.label.lower()}",
+                 unit="% of records linked",
+                 method="Linked records / all records x 100; 95% Wilson score CI. Linked and "
                  "unlinked counts are protected together before the rate is calculated.",
-                 policy=_policy_label(protected), notes=protected.notes)
+                 policy=_policy_label(protected), notes=protected.notes,
+                 events_label="Linked records", denominator_label="Records")
 
 
 def restore_published(request: TableRequest, frame: pd.DataFrame, row_flags: pd.DataFrame, *,
                       title: str, unit: str, method: str, policy: str, legend: str,
-                      notes: tuple[str, ...]) -> MeasureTable:
+                      notes: tuple[str, ...], events_label: str = DEATHS,
+                      denominator_label: str = PERSON_YEARS) -> MeasureTable:
     """A view of the published file (validated by explorer.release.published_file) back as a MeasureTable:
     its frame (breakdown labels, numbers, status, marker; no rule) and the row flags that
     publishing wrote from the MeasureTable it published."""
     return _seal(request, frame, row_flags, title=title, unit=unit, method=method,
-                 policy=policy, legend=legend, notes=notes)
+                 policy=policy, legend=legend, notes=notes, events_label=events_label,
+                 denominator_label=denominator_label)
 
 
 def _policy_label(protected: ProtectedTable) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from explorer.catalog import Catalog
 from explorer.catalog.limits import MAX_BREAKDOWNS
 from explorer.catalog.periods import check_period
+from explorer.catalog.shapes import PERSON_LEVEL, PERSON_TIME, SHAPE_MEASURES, SHAPE_WORDS
 from explorer.errors import QueryError
 
 MEASURES: dict[str, str] = {
@@ -22,16 +23,42 @@ MEASURES: dict[str, str] = {
     "proportion": "Percentage of people in the cohort who died",
     "rate_ratio": "Age-standardised rate ratio against the reference group",
     "adjusted_rate_ratio": "Rate ratio adjusted for age and sex (Poisson model)",
+    "proportion_ratio": "Ratio of proportions against the reference group",
     "sii": "Slope index of inequality",
     "rii": "Relative index of inequality",
 }
-SINGLE_DIMENSION_MEASURES = {"rate_ratio", "adjusted_rate_ratio", "sii", "rii"}
+"""Every measure code, with its label in a person-time dataset (``measures_for`` gives the
+measures and labels that fit a catalog's shape)."""
+_PERSON_LEVEL_LABELS = {
+    "count": "Number of people with the outcome",
+    "proportion": "Proportion of people with the outcome",
+}
+"""Labels that differ in a person-level dataset (no deaths: the outcome is a flag per person)."""
+_NEEDS_PERSON_TIME = {
+    "crude_rate": "rates need person-years",
+    "asmr": "age-standardised rates need person-years",
+    "rate_ratio": "rate ratios need person-years",
+    "adjusted_rate_ratio": "rate ratios adjusted for age need person-years",
+}
+_NEEDS_PERSON_LEVEL = {
+    "proportion_ratio": "ratios of proportions are for outcomes that are shares of people",
+}
+SINGLE_DIMENSION_MEASURES = {"rate_ratio", "adjusted_rate_ratio", "proportion_ratio", "sii", "rii"}
 ORDERED_MEASURES = {"sii", "rii"}
+MIN_INDEX_GROUPS = 3
+"""Ordered groups an SII or RII needs (non-residual categories of its dimension)."""
 AGE_ADJUSTED_MEASURES = {"asmr", "rate_ratio", "adjusted_rate_ratio", "sii", "rii"}
 """Measures that standardise or adjust for the standard population's dimension (age group), so
 they cannot also be broken down by it: within one age band an ASMR is only that band's rate
 times its standard weight (ONS publishes age-specific rates by age instead)."""
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*$")
+
+
+def measures_for(catalog: Catalog) -> dict[str, str]:
+    """The measures a table of ``catalog`` may ask for, code -> label, in the order offered:
+    those that fit its shape (explorer.catalog.shapes), with the shape's words."""
+    labels = _PERSON_LEVEL_LABELS if catalog.shape == PERSON_LEVEL else {}
+    return {code: labels.get(code, MEASURES[code]) for code in SHAPE_MEASURES[catalog.shape]}
 
 
 class Filters(Mapping[str, tuple[str, ...]]):
@@ -98,18 +125,24 @@ class TableRequest:
         freeze_view_fields(self)
 
     def describe(self, catalog: Catalog) -> str:
-        """One line saying what the table shows."""
+        """One line saying what the table shows (a person-level table covers the whole
+        follow-up window, which the outcome's label names, so no years)."""
         outcome = catalog.outcome(self.outcome).label
         by = ", ".join(catalog.dimensions[code].label.lower() if code in catalog.dimensions
                        else code.replace("_", " ") for code in self.by) or "all people"
-        return (f"{outcome}: {MEASURES[self.measure].lower()}, by {by}, "
-                f"{self.period[0]} to {self.period[1]}")
+        label = measures_for(catalog).get(self.measure, MEASURES[self.measure])
+        if catalog.is_person_level:
+            return f"{outcome}: {label.lower()}, by {by}"
+        return f"{outcome}: {label.lower()}, by {by}, {self.period[0]} to {self.period[1]}"
 
 
 def parse_period(text: str | None, catalog: Catalog) -> tuple[int, int]:
-    """'2011-2021' or '2020' -> (first, last); default the whole follow-up."""
+    """'2011-2021' or '2020' -> (first, last); default the whole follow-up. A person-level
+    dataset has no periods: any text is refused (QueryError)."""
     if text is None or str(text).strip() == "":
         return catalog.follow_up.first_year, catalog.follow_up.last_year
+    if catalog.is_person_level:
+        raise QueryError(_NO_PERIODS.format(catalog=catalog))
     match = _PERIOD.match(str(text))
     if not match:
         raise QueryError(f"period {text!r} is not a year or a range like 2011-2021")
@@ -200,15 +233,29 @@ def _checked_by(catalog: Catalog, by: Sequence[str]) -> tuple[str, ...]:
 
 
 def _checked_measure(catalog: Catalog, measure: str, by: tuple[str, ...]) -> str:
+    offered = measures_for(catalog)
     if measure not in MEASURES:
-        raise QueryError(f"unknown measure {measure!r}; choose from: {', '.join(MEASURES)}")
+        raise QueryError(f"unknown measure {measure!r}; choose from: {', '.join(offered)}")
+    if measure not in offered:
+        reason = (_NEEDS_PERSON_TIME if catalog.shape == PERSON_LEVEL else _NEEDS_PERSON_LEVEL).get(
+            measure, f"measure {measure!r} does not fit this dataset")
+        raise QueryError(f"{reason}; {SHAPE_WORDS[catalog.shape]}: choose from "
+                         f"{', '.join(offered)}")
     if measure in SINGLE_DIMENSION_MEASURES and len(by) != 1:
         raise QueryError(f"measure {measure!r} compares the groups of exactly one dimension; "
                          f"got {len(by)}")
-    if measure in ORDERED_MEASURES and not catalog.dimension(by[0]).ordered:
-        ordered = [code for code, d in catalog.dimensions.items() if d.ordered]
-        raise QueryError(f"measure {measure!r} needs an ordered dimension; {by[0]!r} is not "
-                         f"(ordered: {', '.join(ordered)})")
+    if measure in ORDERED_MEASURES:
+        dimension = catalog.dimension(by[0])
+        if not dimension.ordered:
+            ordered = [code for code, d in catalog.dimensions.items() if d.ordered]
+            raise QueryError(f"measure {measure!r} needs an ordered dimension; {by[0]!r} is not "
+                             f"(ordered: {', '.join(ordered) or 'none'})")
+        groups = sum(not category.residual for category in dimension.categories)
+        if groups < MIN_INDEX_GROUPS:
+            raise QueryError(f"measure {measure!r} needs at least {MIN_INDEX_GROUPS} ordered "
+                             f"groups; {dimension.label.lower()} has {groups}")
+    if catalog.shape == PERSON_LEVEL:
+        return measure  # every dimension is a person's, and nothing is age-adjusted
     age = catalog.standard_population.dimension
     if measure in AGE_ADJUSTED_MEASURES and age in by:
         raise QueryError(f"measure {measure!r} is adjusted for {catalog.dimension(age).label.lower()}, "
@@ -235,10 +282,20 @@ def _checked_filter(catalog: Catalog, code: str, values: Sequence[str],
     return (dimension.resolve_filter(values[0]),)
 
 
+_NO_PERIODS = ("this dataset's outcomes are flags that cover the whole follow-up window "
+               "({catalog.follow_up.first_year} to {catalog.follow_up.last_year}), so a table "
+               "cannot be limited to a period or a year")
+
+
 def _checked_period(catalog: Catalog, outcome: str, period: tuple[int, int] | None) -> tuple[int, int]:
-    """The period clipped to the years the outcome is counted in; only offered periods."""
+    """The period clipped to the years the outcome is counted in; only offered periods (a
+    person-level dataset offers only its whole follow-up window)."""
     chosen = catalog.outcome(outcome)
     first, last = check_period(catalog.follow_up, period)
+    if catalog.shape == PERSON_LEVEL:
+        if (first, last) != (catalog.follow_up.first_year, catalog.follow_up.last_year):
+            raise QueryError(_NO_PERIODS.format(catalog=catalog))
+        return first, last
     if last < chosen.first_year:
         raise QueryError(f"{chosen.label} deaths are counted from {chosen.first_year}; choose a "
                          f"period that includes {chosen.first_year} or later")
@@ -260,11 +317,14 @@ def offered_periods(catalog: Catalog, outcome: str) -> dict[tuple[int, int], str
     """The periods a table of ``outcome`` may cover, (first, last) -> label: the whole follow-up,
     the catalog's fixed periods and each calendar year, each clipped to the years the outcome is
     counted in. No free ranges: two overlapping ranges differ by a year's count, and averaging
-    many such differences would undo the perturbation (docs/sdc.md, attacks 2 and 8)."""
+    many such differences would undo the perturbation (docs/sdc.md, attacks 2 and 8).
+    A person-level dataset offers only the whole follow-up window."""
     follow_up = catalog.follow_up
     start = catalog.outcome(outcome).first_year
     whole = (max(follow_up.first_year, start), follow_up.last_year)
     periods = {whole: f"{whole[0]} to {whole[1]} (whole follow-up)"}
+    if catalog.shape == PERSON_LEVEL:
+        return periods
     for first, last in follow_up.periods:
         if last >= start:
             clipped = (max(first, start), last)
@@ -291,9 +351,16 @@ def _example_group(dimension) -> str:
 TREND_MEASURES = ("count", "crude_rate", "asmr")
 
 
+def has_trend(catalog: Catalog) -> bool:
+    """Whether views of ``catalog`` have a trend by calendar year: a person-time dataset's
+    events have a year; a person-level dataset's flags cover the whole window and have none."""
+    return catalog.shape == PERSON_TIME
+
+
 def trend_request(request: TableRequest) -> TableRequest:
     """The same view by calendar year for its first breakdown dimension (the Explore page's
-    trend chart). Ratio and index measures trend as age-standardised rates."""
+    trend chart). Ratio and index measures trend as age-standardised rates. Person-time
+    datasets only (``has_trend``)."""
     measure = request.measure if request.measure in TREND_MEASURES else "asmr"
     by = (request.by[0], "year") if request.by else ("year",)
     return dataclasses.replace(request, measure=measure, by=by)

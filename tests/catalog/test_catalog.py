@@ -221,7 +221,7 @@ MALFORMED_CASES = {
         "standard_population.adjust_also_for", "dimension 'gender' is not declared"),
     "denominator other than person-years": (
         lambda d: _set(d, ["outcomes", "suicide", "denominator"], "persons"),
-        "outcomes.suicide.denominator", "'persons' is not one of"),
+        "outcomes.suicide.denominator", "'persons' does not fit a person_time dataset"),
     "structural zeros listed by hand": (
         lambda d: _set(d, ["sdc", "structural_zeros"], [{"outcome": "covid19", "rule": "x"}]),
         "sdc", "structural_zeros"),

@@ -49,6 +49,15 @@ def test_disabled_rate_ratio_above_one_with_ci_excluding_one(census_catalog, dat
         assert row(frame, "disability", "Not limited")["value"] == 1
 
 
+def test_sii_across_three_ordered_groups_is_calculated(census_catalog, database):
+    """Disability has three ordered levels: the SII and RII are calculated (PHE's function asks
+    for five quantiles; the tables stage allows three), higher among disabled people."""
+    for measure, no_gap in (("sii", 0), ("rii", 1)):
+        frame = table(census_catalog, database, outcome="all_cause", measure=measure,
+                      by=["disability"])
+        assert frame["value"].iat[0] > no_gap and frame["lower"].iat[0] > no_gap, frame
+
+
 def test_crude_rate_equals_an_independent_sql_computation(census_catalog, database, default_database):
     # the statistician policy shows true counts (denominators rounded to 10)
     frame = table(census_catalog, database, audience="statistician", outcome="suicide",
