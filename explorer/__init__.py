@@ -6,8 +6,10 @@ tests/test_layout.py, checks it):
 - ``errors``, ``paths``, ``formats``: what every stage may use (error types, where files live,
   JSON-schema records and number formats);
 - ``catalog``: data catalogs (data_catalog/*.yaml), validated; safe-messaging wording rules;
-- ``data``: the deterministic synthetic builders and the person-level model's exposure index;
-- ``db``: the read-only DuckDB connection and the parameterised query runner;
+- ``db``: the read-only DuckDB connection, the parameterised query runner and the one step that
+  puts identifiers into SQL text;
+- ``data``: what writes a database: the deterministic synthetic builders, the ingest of a linked
+  extract, and the person-level model's exposure index they share;
 - ``sdc``: disclosure control, from a RawTable to a ProtectedTable;
 - ``measures``: rates, DSRs, ratios, SII/RII as pure functions;
 - ``tables``: request -> aggregate -> protect -> MeasureTable;

@@ -16,7 +16,7 @@ import pytest
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ["errors", "paths", "formats", "catalog", "data", "db", "sdc", "measures", "tables",
+STAGES = ["errors", "paths", "formats", "catalog", "db", "data", "sdc", "measures", "tables",
           "release", "app", "auth", "cli"]
 BASE = {"errors", "paths", "formats"}  # every stage may import these
 PAGE_LIBRARY = {"app", "auth"}

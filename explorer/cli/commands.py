@@ -38,6 +38,18 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument("--if-absent", action="store_true",
                        help="do nothing when the output file already exists")
 
+    ingest = commands.add_parser(
+        "ingest", help="read a linked extract (CSV or Parquet) into a dataset's database",
+        description="Read a linked extract, one row per person, into the database of a dataset "
+                    "whose catalog has a source section (docs/data.md, Ingest your own extract). "
+                    "Everything is checked before anything is written; the file appears whole "
+                    "or not at all.")
+    ingest.add_argument("--dataset", required=True,
+                        help="dataset code, e.g. ons_dsc_census_mortality")
+    ingest.add_argument("--source", required=True, type=Path, help="the extract: a .csv or .parquet file")
+    ingest.add_argument("--out", type=Path, default=None,
+                        help="DuckDB file to write (default: data/<dataset>.duckdb)")
+
     catalog = commands.add_parser("catalog", help="print a validated data catalog as JSON")
     catalog.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
 
@@ -51,9 +63,10 @@ def _build_parser() -> argparse.ArgumentParser:
     review = commands.add_parser(
         "review", help="print the output-check report of a view (CONTAINS UNPROTECTED VALUES)",
         description="The output-check report that the Disclosure review page exports, for "
-                    "pipelines: the view and its trend by calendar year, every cell with its "
-                    "true count, shown value, status, rule and audit interval, and a "
-                    "recommendation. It contains unprotected values: for output checkers only.")
+                    "pipelines: the view and its trend by calendar year (a person-level dataset "
+                    "has no trend), every cell with its true count, shown value, status, rule "
+                    "and audit interval, and a recommendation. It contains unprotected values: "
+                    "for output checkers only.")
     _add_view_arguments(review)
     review.add_argument("--policy", default="official",
                         help="public, official, statistician or custom (with --threshold)")
@@ -87,19 +100,27 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _measure_help() -> str:
+    """The measures each shape of dataset offers (explorer.catalog.shapes), for --help."""
+    from explorer.catalog.shapes import PERSON_LEVEL, PERSON_TIME, SHAPE_MEASURES
+
+    return (f"a measure the dataset offers: {', '.join(SHAPE_MEASURES[PERSON_TIME])} for a "
+            f"person-time dataset (rates); {', '.join(SHAPE_MEASURES[PERSON_LEVEL])} for a "
+            "person-level dataset (shares of people)")
+
+
 def _add_view_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments that name one view, shared by ``table`` and ``review``."""
     parser.add_argument("--dataset", required=True, help="dataset code, e.g. census_mortality")
     parser.add_argument("--outcome", required=True, help="outcome code, e.g. suicide")
-    parser.add_argument("--measure", required=True,
-                        help="count, crude_rate, asmr, proportion, rate_ratio, "
-                             "adjusted_rate_ratio, sii or rii")
+    parser.add_argument("--measure", required=True, help=_measure_help())
     parser.add_argument("--by", default="", help="comma-separated dimension codes, e.g. sex,age_group")
     parser.add_argument("--where", action="append", default=[],
                         help="filter dimension=category or group (key or label); one per dimension")
     parser.add_argument("--period", default=None,
                         help="the whole follow-up (default), a catalog period such as 2016-2019, "
-                             "or one year such as 2020")
+                             "or one year such as 2020; person-time datasets only (a "
+                             "person-level dataset's tables cover the whole follow-up)")
 
 
 def _view_request(args: argparse.Namespace, catalog, audience: str):
@@ -119,6 +140,11 @@ def _cmd_build_data(args: argparse.Namespace) -> int:
     from explorer.data import build_dataset
 
     catalog = load_catalog(args.dataset)
+    if catalog.build_defaults is None:
+        how = (f"; ingest its extract with: python -m explorer ingest --dataset {args.dataset} "
+               "--source FILE" if catalog.source is not None else "")
+        raise ExplorerError(f"dataset {args.dataset!r} is not built by build-data: its catalog "
+                            f"has no dataset.build section{how}")
     out = args.out or default_database_path(args.dataset)
     if args.if_absent and out.exists():
         problems = _schema_problems(out, catalog)
@@ -131,6 +157,17 @@ def _cmd_build_data(args: argparse.Namespace) -> int:
     if persons < 1:
         raise ExplorerError("--persons must be a positive whole number")
     report = build_dataset(args.dataset, persons=persons, seed=seed, out=out)
+    print(report.summary())
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from explorer.catalog import load_catalog
+    from explorer.data.ingest import ingest_extract
+    from explorer.paths import default_database_path
+
+    catalog = load_catalog(args.dataset)
+    report = ingest_extract(catalog, args.source, args.out or default_database_path(args.dataset))
     print(report.summary())
     return 0
 
@@ -229,7 +266,7 @@ def _cmd_add_user(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"add-user": _cmd_add_user, "build-data": _cmd_build_data, "catalog": _cmd_catalog,
-             "publish": _cmd_publish, "review": _cmd_review, "table": _cmd_table}
+             "ingest": _cmd_ingest, "publish": _cmd_publish, "review": _cmd_review, "table": _cmd_table}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import contextlib
 import multiprocessing
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ import pandas as pd
 
 from explorer.errors import ExplorerError
 from explorer.data import exposure_index
+from explorer.data.database_file import remove_database, replace_database, temporary_beside
 from explorer.data import parameters as P
 from explorer.data.linkage import generate_linkage
 from explorer.data.mortality import simulate_deaths
@@ -81,19 +80,15 @@ def build_dataset(dataset: str, persons: int, seed: int, out: Path) -> BuildRepo
         raise ExplorerError("the number of persons must be a positive whole number")
     started = time.perf_counter()
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.building-{os.getpid()}")
-    _remove_database(temporary)
+    temporary = temporary_beside(out, "building")
     try:
         with _open_database(temporary) as connection:
             _write_tables(connection, int(persons), int(seed))
             connection.execute(build_sql("finish_build"))
             counts = connection.execute(build_sql("count_rows")).fetchall()[0]
-        with contextlib.suppress(FileNotFoundError):
-            out.with_name(out.name + ".wal").unlink()  # a stale WAL must not be replayed on the new file
-        os.replace(temporary, out)
+        replace_database(temporary, out)
     finally:
-        _remove_database(temporary)
+        remove_database(temporary)
     return BuildReport(dataset=dataset, persons=counts[0], linked=counts[1], deaths=counts[2],
                        exposure_terms_rows=counts[3], seed=int(seed),
                        seconds=time.perf_counter() - started, path=out)
@@ -170,8 +165,3 @@ def _open_database(path: Path) -> duckdb.DuckDBPyConnection:
     connection.execute(build_sql("session"))
     return connection
 
-
-def _remove_database(path: Path) -> None:
-    for candidate in (path, path.with_name(path.name + ".wal")):
-        with contextlib.suppress(FileNotFoundError):
-            candidate.unlink()

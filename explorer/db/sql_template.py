@@ -84,8 +84,10 @@ def render_query(template: str, fragments: dict[str, SqlFragment]) -> str:
     return "".join(out)
 
 
-def _quote(name: str) -> str:
-    if not _IDENTIFIER.match(name):  # unreachable for catalog names; defence in depth
+def quote_identifier(name: str, pattern: re.Pattern[str] = _IDENTIFIER) -> str:
+    """``"name"`` for a name matching ``pattern`` (a catalog identifier unless told otherwise);
+    QueryError for anything else, so no quote or other SQL can ride in on a name."""
+    if not pattern.match(name):  # unreachable for catalog names; defence in depth
         raise QueryError(f"{name!r} is not a valid identifier")
     return f'"{name}"'
 
@@ -100,25 +102,25 @@ class CatalogIdentifiers:
         """``"table"`` for a table declared in the catalog."""
         if table not in self._catalog.tables:
             raise QueryError(f"table {table!r} is not declared in catalog {self._catalog.code!r}")
-        return SqlFragment(_quote(table))
+        return SqlFragment(quote_identifier(table))
 
     def column(self, table: str, column: str) -> SqlFragment:
         """``"table"."column"`` for a column the catalog declares in that table."""
         table_sql = self.table(table)
         if column not in self._catalog.tables[table].columns:
             raise QueryError(f"column {column!r} is not declared in table {table!r}")
-        return SqlFragment(f"{table_sql.text}.{_quote(column)}")
+        return SqlFragment(f"{table_sql.text}.{quote_identifier(column)}")
 
     def bare_column(self, table: str, column: str) -> SqlFragment:
         """``"column"`` (unqualified) for a column the catalog declares in that table."""
         self.column(table, column)
-        return SqlFragment(_quote(column))
+        return SqlFragment(quote_identifier(column))
 
     def alias(self, name: str) -> SqlFragment:
         """``"name"`` for an output column named after a dimension or outcome code."""
         if name not in self._catalog.dimensions and name not in self._catalog.outcomes:
             raise QueryError(f"{name!r} is not a dimension or outcome of catalog {self._catalog.code!r}")
-        return SqlFragment(_quote(name))
+        return SqlFragment(quote_identifier(name))
 
     @staticmethod
     def select_as(expression: SqlFragment, alias: SqlFragment) -> SqlFragment:
