@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
@@ -31,7 +32,10 @@ from explorer.data.mortality import simulate_deaths
 from explorer.data.population import generate_persons
 from explorer.data.sql import build_sql
 
-DATASETS = ("census_mortality",)
+if TYPE_CHECKING:
+    from explorer.data.justice.build import JusticeBuildReport
+
+DATASETS = ("census_mortality", "justice_education")
 CHUNK_PERSONS = 1_000_000
 GENERATOR_PROCESSES = 2
 """Worker processes simulating chunks while the main process writes them (the machine has 2 cores)."""
@@ -67,8 +71,10 @@ def chunk_sizes(persons: int, chunk_persons: int | None = None) -> list[int]:
     return [chunk_persons] * full + ([rest] if rest else [])
 
 
-def build_dataset(dataset: str, persons: int, seed: int, out: Path) -> BuildReport:
-    """Build ``dataset`` with ``persons`` persons from ``seed`` into the DuckDB file ``out``.
+def build_dataset(dataset: str, persons: int, seed: int, out: Path) -> BuildReport | JusticeBuildReport:
+    """Build ``dataset`` with ``persons`` persons from ``seed`` into the DuckDB file ``out``;
+    returns a report with a one-line ``summary()`` (a BuildReport, or for justice_education a
+    JusticeBuildReport: explorer.data.justice.build).
 
     The database is written to a temporary file beside ``out`` and renamed over it at the end,
     so readers never see a half-built file.
@@ -78,6 +84,10 @@ def build_dataset(dataset: str, persons: int, seed: int, out: Path) -> BuildRepo
                             f"{', '.join(DATASETS)}")
     if int(persons) < 1:
         raise ExplorerError("the number of persons must be a positive whole number")
+    if dataset == "justice_education":  # imported here: the census build does not load Splink
+        from explorer.data.justice.build import build_justice_education
+
+        return build_justice_education(int(persons), int(seed), Path(out))
     started = time.perf_counter()
     out = Path(out)
     temporary = temporary_beside(out, "building")

@@ -1,0 +1,2 @@
+-- Pairs still to be resolved one to one.
+SELECT count(*) FROM open_pairs;
