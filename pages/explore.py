@@ -5,8 +5,9 @@ the URL (explorer.app.view_state) so it can be shared."""
 
 import streamlit as st
 
-from explorer.app.cached import (csv_download, hidden_cell_summary, load_catalog_for_app,
-                                  require_router, view_tables_for, view_workbook_for)
+from explorer.app.cached import (csv_download, hidden_cell_summary, linkage_notes_for,
+                                  load_catalog_for_app, require_router, view_tables_for,
+                                  view_workbook_for)
 from explorer.auth import OFFICIAL, STATISTICIAN, require_role
 from explorer.app.downloads import XLSX_MIME
 from explorer.app.charts import chart_for
@@ -40,6 +41,7 @@ try:
     policy = policy_for(catalog, AUDIENCE)
     download = csv_download(table, catalog)
     workbook = view_workbook_for(request)
+    linkage_notes = linkage_notes_for(request)  # None unless the catalog evaluates its linkage
 except ExplorerError as error:
     st.error(str(error))
     st.stop()
@@ -52,6 +54,10 @@ st.subheader(table.title)
 st.plotly_chart(figure)
 st.dataframe(table.frame, hide_index=True)
 st.caption(f"Unit: {table.unit}. " + (table.legend or "No cells are hidden or marked."))
+if linkage_notes is not None:
+    st.info(linkage_notes.quality, icon=":material/link:")
+    for flag in linkage_notes.flags:
+        st.warning(flag, icon=":material/link_off:")
 
 if trend is not None:
     st.subheader("Trend by calendar year")

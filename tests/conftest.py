@@ -250,4 +250,5 @@ def navigation_not_pages_directory(monkeypatch):
 
 
 # Fixture modules shared by several test folders (tests/ is on sys.path as the conftest's folder).
-pytest_plugins = ["fixtures.dsc_extract", "fixtures.pupil_cohort"]
+pytest_plugins = ["fixtures.dsc_extract", "fixtures.pupil_cohort", "fixtures.justice_tiny",
+                  "fixtures.justice_education"]

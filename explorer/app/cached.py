@@ -18,6 +18,10 @@ from explorer.sdc.status import CellStatus
 from explorer.tables.request import TableRequest
 from explorer.app.downloads import csv_download, xlsx_download  # noqa: F401 - pages import them from here
 from explorer.tables import build_table, build_view_tables
+from explorer.tables.linkage_bias import LinkageBiasView, linkage_bias_view
+from explorer.tables.linkage_evaluation import (LinkageModelTables, LinkageNotes,
+                                                linkage_evaluation_tables, linkage_model_tables,
+                                                linkage_notes)
 
 
 @st.cache_resource(show_spinner=False)
@@ -162,6 +166,68 @@ def linkage_table_for(dataset: str, dimension: str, audience: str = "official") 
     return _cached_linkage_table(dataset, _database_path(dataset), dimension, audience)
 
 
+# --- linkage quality and linkage bias (datasets whose catalog declares them) -------------------
+
+@st.cache_data(show_spinner="Protecting the linkage evaluation...", max_entries=64)
+def _cached_linkage_evaluation(dataset: str, database_path: str, dimension: str,
+                               audience: str) -> dict[str, MeasureTable]:
+    return linkage_evaluation_tables(load_catalog_for_app(dataset),
+                                     _database_at(database_path, dataset), dimension, audience)
+
+
+def linkage_evaluation_for(dataset: str, dimension: str,
+                           audience: str = "official") -> dict[str, MeasureTable]:
+    """The (cached) protected precision and recall tables by one evaluation dimension."""
+    load_catalog_for_app(dataset).dimension(dimension)  # QueryError for an unknown code
+    return _cached_linkage_evaluation(dataset, _database_path(dataset), dimension, audience)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_linkage_notes(dataset: str, database_path: str, by: tuple[str, ...],
+                          audience: str) -> LinkageNotes | None:
+    return linkage_notes(load_catalog_for_app(dataset), _database_at(database_path, dataset),
+                         by, audience)
+
+
+def linkage_notes_for(request: TableRequest) -> LinkageNotes | None:
+    """Explore's linkage note for a view (None for a dataset without a linkage evaluation):
+    the overall quality line and the recall flags of the view's evaluation dimensions."""
+    evaluation = load_catalog_for_app(request.dataset).linkage.evaluation
+    if evaluation is None:
+        return None
+    by = tuple(code for code in request.by if code in evaluation.by)
+    return _cached_linkage_notes(request.dataset, _database_path(request.dataset), by,
+                                 request.audience)
+
+
+@st.cache_data(show_spinner="Protecting the linkage-bias table...", max_entries=64)
+def _cached_linkage_bias(dataset: str, database_path: str, characteristic: str,
+                         audience: str) -> LinkageBiasView:
+    return linkage_bias_view(load_catalog_for_app(dataset), _database_at(database_path, dataset),
+                             characteristic, audience)
+
+
+def linkage_bias_for(dataset: str, characteristic: str,
+                     audience: str = "official") -> LinkageBiasView:
+    """The (cached) protected comparison of linked and unlinked records on one characteristic."""
+    load_catalog_for_app(dataset).dimension(characteristic)
+    return _cached_linkage_bias(dataset, _database_path(dataset), characteristic, audience)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cached_linkage_model(dataset: str, database_path: str) -> LinkageModelTables | None:
+    return linkage_model_tables(load_catalog_for_app(dataset), _database_at(database_path, dataset))
+
+
+def linkage_model_for(dataset: str) -> LinkageModelTables | None:
+    """The trained linkage model's parameters and settings, as stored (None when the catalog
+    declares no model). Not about people: no disclosure control applies (see
+    explorer.tables.linkage_evaluation.linkage_model_tables)."""
+    if load_catalog_for_app(dataset).linkage.model is None:
+        return None
+    return _cached_linkage_model(dataset, _database_path(dataset))
+
+
 _RULE_WORDS = {
     "frequency_threshold": "fewer {counted} than the policy's threshold",
     "zeros": "a zero that could reveal something about a whole group",
@@ -171,6 +237,8 @@ _RULE_WORDS = {
     "inherits_hidden_group": "based on a group that is hidden",
     "rate_reliability": "too few {counted} for a reliable figure",
     "index_not_defined": "the index cannot be calculated from these groups",
+    "counts_protected_together": "a count it is calculated from is hidden",
+    "perturbed_count_above_its_total": "the perturbed count came out above its total",
     "structural_zero": "cannot happen (structural zero)",
 }
 """Why a cell is not shown in full; ``{counted}`` is what the table's counts count (deaths,

@@ -13,6 +13,8 @@ measures step from the protected cells), never guessed from labels or looked up 
   line at 1.
 - ``two_way_chart``: two breakdowns: a heatmap without the margins, hidden cells blank with
   their marker as cell text.
+- ``comparison_chart``: two breakdowns, the second with a few levels (linked and unlinked
+  records): dots with CIs per category, a colour per level.
 - ``trend_chart``: a trend table (first breakdown x calendar year): a line per group over the
   years, hidden years left as gaps and labelled with their marker.
 - ``chart_for``: picks the right figure (SII/RII: one point with its CI).
@@ -298,6 +300,47 @@ def two_way_chart(table: MeasureTable) -> go.Figure:
     return _finish(fig, table, height=max(360, 180 + 28 * len(rows)))
 
 
+# --- two groups side by side -----------------------------------------------------------------
+
+def comparison_chart(table: MeasureTable) -> go.Figure:
+    """A two-breakdown table drawn as dots with CIs: the first breakdown's categories down the
+    axis, one colour per level of the second (e.g. linked and unlinked records), margins left
+    out; hidden or not-calculated values are labelled with their marker at the axis."""
+    table = _require(table)
+    dims = dimension_columns(table)
+    if len(dims) != 2:
+        raise ValueError(f"comparison_chart needs a table with two breakdowns; this one has {len(dims)}")
+    first, second = dims
+    frame = table.frame[~margin_rows(table)]
+    labels = list(dict.fromkeys(frame[first].astype(str)))
+    colours = [OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"]]
+    symbols = ["circle", "diamond", "square"]
+    fig = go.Figure()
+    gaps = []
+    for index, level in enumerate(dict.fromkeys(frame[second])):
+        part = frame[frame[second] == level]
+        value = part["value"].to_numpy(float)
+        colour = colours[index % len(colours)]
+        fig.add_trace(go.Scatter(
+            x=value, y=part[first].astype(str).tolist(), mode="markers", name=str(level),
+            marker={"color": colour, "symbol": symbols[index % len(symbols)], "size": 10},
+            error_x={"type": "data", "symmetric": False, "color": colour, "thickness": 1.5,
+                     "array": part["upper"].to_numpy(float) - value,
+                     "arrayminus": value - part["lower"].to_numpy(float)},
+            hovertext=[_hover(table, row, f"{row[first]}, {row[second]}")
+                       for _, row in part.iterrows()], hoverinfo="text"))
+        gaps += [f"{row[second]}: {marker_text(row['marker'])}" for _, row in part.iterrows()
+                 if _missing(row["value"])]
+    if gaps:
+        fig.add_annotation(text="Not shown: " + "; ".join(gaps), name="gap", showarrow=False,
+                           xref="paper", yref="paper", x=0, y=1, yanchor="bottom",
+                           xanchor="left", font={"color": OKABE_ITO["vermillion"], "size": 11})
+    fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed",
+                     type="category", title=None)
+    fig.update_xaxes(title=table.unit, rangemode="tozero")
+    return _finish(fig, table, height=max(320, 140 + 30 * len(labels)))
+
+
 # --- indices and the chooser ----------------------------------------------------------------
 
 def index_chart(table: MeasureTable) -> go.Figure:
@@ -333,5 +376,5 @@ def chart_for(table: MeasureTable) -> go.Figure:
     return group_chart(table)
 
 
-__all__ = ["OKABE_ITO", "category_labels", "chart_for", "dimension_columns", "group_chart",
-           "index_chart", "margin_rows", "marker_text", "two_way_chart"]
+__all__ = ["OKABE_ITO", "category_labels", "chart_for", "comparison_chart", "dimension_columns",
+           "group_chart", "index_chart", "margin_rows", "marker_text", "two_way_chart"]

@@ -1,5 +1,8 @@
 """Data catalogs: one validated YAML file per dataset in ``data_catalog/``.
 
+Public texts are checked when a catalog loads: suicide views against the Samaritans' guidelines
+(``wording_problems``), views of outcomes about children against ``child_wording_problems``.
+
 >>> catalog = load_catalog("census_mortality")
 >>> catalog.dimension("sex").resolve("Male").code
 1
@@ -11,10 +14,13 @@ import re
 
 from explorer.catalog.loader import format_key_path, load_catalog_file
 from explorer.catalog.dimensions import Category, Dimension, Hierarchy, HierarchyGroup
+from explorer.catalog.linkage import (Linkage, LinkageBias, LinkageEvaluation, LinkageModel,
+                                      LinkageQuality)
 from explorer.catalog.model import (
-    BuildDefaults, Catalog, Cohort, Column, ExposureIndex, FollowUp, Linkage, LinkageQuality,
-    Outcome, PublicView, StandardPopulation, StructuralZero, Table,
+    BuildDefaults, Catalog, Cohort, Column, ExposureIndex, FollowUp, Outcome, PublicView,
+    StandardPopulation, StructuralZero, Table,
 )
+from explorer.catalog.child_wording import child_wording_problems
 from explorer.catalog.safe_messaging import SUPPORT_NOTICE, wording_problems
 from explorer.catalog.schema import CATALOG_SCHEMA, IDENTIFIER_PATTERN
 from explorer.errors import CatalogError
@@ -23,8 +29,9 @@ from explorer.paths import catalog_dir
 __all__ = [
     "CATALOG_SCHEMA", "IDENTIFIER_PATTERN", "BuildDefaults", "Catalog", "Category", "Cohort",
     "Column", "Dimension", "ExposureIndex", "FollowUp", "Hierarchy", "HierarchyGroup", "Linkage",
-    "LinkageQuality", "Outcome", "PublicView", "SUPPORT_NOTICE", "StandardPopulation", "StructuralZero",
-    "Table", "wording_problems",
+    "LinkageBias", "LinkageEvaluation", "LinkageModel", "LinkageQuality", "Outcome", "PublicView",
+    "SUPPORT_NOTICE", "StandardPopulation", "StructuralZero", "Table", "child_wording_problems",
+    "wording_problems",
     "available_datasets", "format_key_path", "load_catalog", "load_catalog_file",
 ]
 

@@ -8,7 +8,8 @@ key path (``dimensions.sex.categories[1].code``) and what is wrong:
 3. semantic cross-references (columns exist in their tables, references are categories,
    hierarchies cover their categories, standard-population weights match, ...): one builder a
    section in :mod:`explorer.catalog.sections` (public views in
-   :mod:`explorer.catalog.public_views`), put together here.
+   :mod:`explorer.catalog.public_views`, the linkage in :mod:`explorer.catalog.linkage_section`),
+   put together here.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
-from explorer.catalog.model import (BuildDefaults, Catalog, Linkage, LinkageQuality,
-                                    StandardPopulation)
+from explorer.catalog.linkage_section import build_linkage
+from explorer.catalog.model import BuildDefaults, Catalog, StandardPopulation
 from explorer.catalog.shapes import PERSON_LEVEL, PERSON_TIME
 from explorer.catalog.public_views import build_public_views
 from explorer.catalog.schema import CATALOG_SCHEMA, IDENTIFIER_PATTERN
@@ -160,7 +161,7 @@ def _build_catalog(source_path: Path, document: dict[str, Any]) -> Catalog:
     outcomes = {code: build_outcome(code, raw, tables, cohort, follow_up, shape)
                 for code, raw in document["outcomes"].items()}
     zeros = build_structural_zeros(outcomes, follow_up)
-    linkage = dataset["linkage"]
+    linkage = build_linkage(dataset["linkage"], tables, cohort, dimensions)
     standard_population = _standard_population(document, dimensions, shape)
     explore_default = build_explore_default(dataset["explore"], dimensions, outcomes, shape)
     public_views = build_public_views(document.get("public_views", []), dimensions, outcomes,
@@ -174,9 +175,7 @@ def _build_catalog(source_path: Path, document: dict[str, Any]) -> Catalog:
                                       dataset["build"]["default_seed"])
                         if "build" in dataset else None),
         follow_up=follow_up, provenance=tuple(dataset["provenance"]),
-        linkage=Linkage(linkage["method"],
-                        tuple(LinkageQuality(**item) for item in linkage["quality"]),
-                        linkage["by_group_note"]),
+        linkage=linkage,
         tables=tables, cohort=cohort, dimensions=dimensions, outcomes=outcomes,
         standard_population=standard_population,
         sdc_policies=dict(document["sdc"]["policies"]), explore_default=explore_default,

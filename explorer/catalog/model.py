@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.catalog.dimensions import Dimension, choice_list
+from explorer.catalog.linkage import Linkage, LinkageQuality  # noqa: F401 - part of the model
 from explorer.catalog.shapes import PERSON_LEVEL, PERSON_TIME
 from explorer.catalog.source import Source
 from explorer.errors import QueryError
@@ -39,6 +40,10 @@ class Outcome:
     safe_messaging: bool = False
     """True for an outcome whose texts must follow the suicide safe-messaging guidelines
     (explorer.catalog.safe_messaging): its public views must say ``about_suicide``."""
+    about_children: bool = False
+    """True for an outcome about children (e.g. pupils cautioned or sentenced): its public views'
+    texts must not stigmatise them and must present differences as associations
+    (explorer.catalog.child_wording)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {name: value for name, value in vars(self).items() if name != "code"}
@@ -123,28 +128,6 @@ class FollowUp:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(),
                 "first_year": self.first_year, "last_year": self.last_year,
                 "periods": [{"first": first, "last": last} for first, last in self.periods]}
-
-
-@dataclass(frozen=True)
-class LinkageQuality:
-    measure: str
-    value: float
-    unit: str
-    source: str
-
-
-@dataclass(frozen=True)
-class Linkage:
-    method: str
-    quality: tuple[LinkageQuality, ...]
-    by_group_note: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "quality": [vars(item).copy() for item in self.quality],
-            "by_group_note": self.by_group_note,
-        }
 
 
 @dataclass(frozen=True)

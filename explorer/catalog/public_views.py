@@ -11,6 +11,7 @@ from typing import Any
 
 from explorer.catalog.dimensions import Dimension
 from explorer.catalog.model import FollowUp, Outcome, PublicView, StandardPopulation
+from explorer.catalog.child_wording import child_wording_problems
 from explorer.catalog.safe_messaging import wording_problems
 from explorer.catalog.sections import CatalogProblem
 from explorer.catalog.shapes import PERSON_LEVEL, PERSON_TIME, PUBLIC_VIEW_MEASURES, SHAPE_WORDS
@@ -79,14 +80,27 @@ def _check_suicide_text(path: list[str | int], raw: dict[str, Any], outcome: Out
                                                f"reporting suicide: {problems[0]}")
 
 
+def _check_children_text(path: list[str | int], raw: dict[str, Any], outcome: Outcome) -> None:
+    """A view of an outcome the catalog marks ``about_children`` does not stigmatise children
+    and presents differences as associations (explorer.catalog.child_wording)."""
+    if not outcome.about_children:
+        return
+    for key in _TEXTS:
+        problems = child_wording_problems(raw[key])
+        if problems:
+            raise CatalogProblem(path + [key], f"public view {raw['code']!r} is about children "
+                                               f"(outcome {outcome.code!r}): {problems[0]}")
+
+
 def _build_public_view(index: int, raw: dict[str, Any], dimensions: dict[str, Dimension],
                        outcomes: dict[str, Outcome], follow_up: FollowUp,
                        standard_population: StandardPopulation | None,
                        shape: str = PERSON_TIME) -> PublicView:
     """One public view, its references checked: the outcome and dimensions exist, the measure
     fits the dataset's shape, an age-standardised rate is not broken down by the age bands it
-    standardises over, the period lies in the follow-up (a person-level view has none), and
-    text about suicide follows the Samaritans' guidelines."""
+    standardises over, the period lies in the follow-up (a person-level view has none), text
+    about suicide follows the Samaritans' guidelines, and text about children neither labels
+    nor blames them."""
     path: list[str | int] = ["public_views", index]
     if raw["outcome"] not in outcomes:
         raise CatalogProblem(path + ["outcome"], f"outcome {raw['outcome']!r} is not declared "
@@ -96,6 +110,7 @@ def _build_public_view(index: int, raw: dict[str, Any], dimensions: dict[str, Di
     _check_by(path, raw, dimensions, standard_population)
     period = _period(path, raw, outcome, follow_up, shape)
     _check_suicide_text(path, raw, outcome)
+    _check_children_text(path, raw, outcome)
     return PublicView(code=raw["code"], title=raw["title"], outcome=outcome.code,
                       measure=raw["measure"], by=tuple(raw["by"]), period=period,
                       about_suicide=raw["about_suicide"],

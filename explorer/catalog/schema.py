@@ -113,6 +113,7 @@ _OUTCOME = schema_record(
         "min_age": {"type": "integer", "minimum": 0, "maximum": 130},
         "first_year": _YEAR,
         "safe_messaging": {"type": "boolean"},
+        "about_children": {"type": "boolean"},
     },
     required=["label", "definition", "event_column", "denominator", "unit", "multiplier"],
 )
@@ -128,6 +129,32 @@ _LINKAGE_QUALITY = schema_record(
         "source": _TEXT,
     }
 )
+
+_LINKAGE_EVALUATION = schema_record(
+    {
+        "true_match_column": _IDENTIFIER,
+        "linked_column": _IDENTIFIER,
+        "correct_column": _IDENTIFIER,
+        "by": {"type": "array", "items": _IDENTIFIER, "minItems": 1, "uniqueItems": True},
+        "recall_gap": {"type": "number"},
+    }
+)
+"""Where the truth about links is (0/1 columns of the persons table), the dimensions precision and
+recall are reported by, and the recall gap Explore flags (explorer.catalog.linkage)."""
+
+_LINKAGE_BIAS = schema_record(
+    {
+        "table": _IDENTIFIER,
+        "linked_column": _IDENTIFIER,
+        "record_key_column": _IDENTIFIER,
+        "characteristics": _mapping_of(_IDENTIFIER),
+    },
+    required=["table", "linked_column", "characteristics"],
+)
+"""The records that were to be linked, their linked flag and the characteristics both sides hold
+(dimension code -> column); ``record_key_column`` defaults to the cohort's record key's name."""
+
+_LINKAGE_MODEL = schema_record({"parameters_table": _IDENTIFIER, "settings_table": _IDENTIFIER})
 
 _DATASET = schema_record(
     {
@@ -161,7 +188,11 @@ _DATASET = schema_record(
                 "method": _TEXT,
                 "quality": {"type": "array", "items": _LINKAGE_QUALITY},
                 "by_group_note": _TEXT,
-            }
+                "evaluation": _LINKAGE_EVALUATION,
+                "bias": _LINKAGE_BIAS,
+                "model": _LINKAGE_MODEL,
+            },
+            required=["method", "quality", "by_group_note"],
         ),
     },
     required=["code", "title", "description", "version", "default_database", "follow_up",

@@ -35,6 +35,10 @@ QUERY_PARAMETERS: dict[str, frozenset[str]] = {
     "breakdown_persons": frozenset({"year_from", "year_to"}),
     "breakdown_flags": frozenset(),
     "linkage_rates": frozenset(),
+    "linkage_evaluation": frozenset(),
+    "linkage_bias": frozenset({"category_codes"}),
+    "linkage_model_parameters": frozenset(),
+    "linkage_model_settings": frozenset(),
     "schema_columns": frozenset(),
 }
 """The fixed ``$parameters`` each query file uses; the runner binds exactly these (plus
@@ -98,6 +102,33 @@ class QueryRunner:
     def linkage_rates(self, dimension: str) -> pd.DataFrame:
         """Everyone enumerated (``persons``) and those linked (``linked``) by one dimension."""
         return self._run_plan(self.plan_linkage_rates(dimension))
+
+    def linkage_evaluation(self, dimension: str) -> pd.DataFrame:
+        """People in the cohort by one dimension (integer codes), ``truth`` (1: a record truly
+        belongs to them, 2: none does) and ``link`` (1: linked to their own record, 2: to another
+        one, 3: not linked), with ``persons`` and ``record_key_sum``; catalog
+        dataset.linkage.evaluation. Raw: disclosure control comes next."""
+        return self._run_plan(self.plan_linkage_evaluation(dimension))
+
+    def linkage_bias(self, dimension: str) -> pd.DataFrame:
+        """The records to be linked by one characteristic (its dimension's codes) and ``linked``
+        (bool), with ``records`` and ``record_key_sum``; catalog dataset.linkage.bias. Raw."""
+        return self._run_plan(self.plan_linkage_bias(dimension))
+
+    def linkage_model(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The trained linkage model's parameters (comparison, level, m_probability,
+        u_probability, match_weight) and settings (setting, value), as stored: they describe the
+        linkage, not people (catalog dataset.linkage.model)."""
+        model = self._linkage_part("model")
+        ids = self._identifiers
+        tables = (("parameters", model.parameters_table,
+                   ("comparison", "level", "m_probability", "u_probability", "match_weight")),
+                  ("settings", model.settings_table, ("setting", "value")))
+        return tuple(self._run(f"linkage_model_{name}",  # type: ignore[return-value]
+                               {f"{name}_table": ids.table(table),
+                                **{f"{column}_column": ids.column(table, column)
+                                   for column in columns}}, {})
+                     for name, table, columns in tables)
 
     def schema_mismatches(self) -> list[str]:
         """Differences between the database's tables and the catalog's (empty when they agree).
@@ -202,7 +233,44 @@ class QueryRunner:
         fragments = {**self._cohort_fragments(), "dimension_column": self._select_list([chosen])}
         return QueryPlan("linkage_rates", fragments, {}, (chosen.code,))
 
+    def plan_linkage_evaluation(self, dimension: str) -> QueryPlan:
+        """Validate an evaluation request (a dimension of the catalog's evaluation ``by``)."""
+        evaluation = self._linkage_part("evaluation")
+        if dimension not in evaluation.by:
+            raise QueryError(f"linkage precision and recall are reported by "
+                             f"{', '.join(evaluation.by)}, not {dimension!r}")
+        persons = self.catalog.cohort.persons_table
+        (chosen,) = self._breakdown_dimensions([dimension], (persons,))
+        ids = self._identifiers
+        fragments = {**self._cohort_fragments(), "dimension_column": self._select_list([chosen]),
+                     **{key: ids.column(persons, getattr(evaluation, key))
+                        for key in ("true_match_column", "linked_column", "correct_column")}}
+        return QueryPlan("linkage_evaluation", fragments, {}, (chosen.code,))
+
+    def plan_linkage_bias(self, dimension: str) -> QueryPlan:
+        """Validate a linkage-bias request (a characteristic of the catalog's bias section)."""
+        bias = self._linkage_part("bias")
+        if dimension not in bias.characteristics:
+            raise QueryError(f"linked and unlinked records are compared on "
+                             f"{', '.join(bias.characteristics)}, not {dimension!r}")
+        chosen, ids = self.catalog.dimension(dimension), self._identifiers
+        value = ids.column(bias.table, bias.characteristics[dimension])
+        fragments = {"bias_table": ids.table(bias.table), "characteristic_value": value,
+                     "characteristic_column": ids.select_as(value, ids.alias(chosen.code)),
+                     "linked_column": ids.column(bias.table, bias.linked_column),
+                     "record_key_column": ids.column(bias.table, bias.record_key_column)}
+        return QueryPlan("linkage_bias", fragments,
+                         {"category_codes": [c.code for c in chosen.categories]}, (chosen.code,))
+
     # --- validation helpers ------------------------------------------------------------
+
+    def _linkage_part(self, name: str):
+        """The catalog's dataset.linkage.<name> section; QueryError when it has none."""
+        part = getattr(self.catalog.linkage, name)
+        if part is None:
+            raise QueryError(f"dataset {self.catalog.code!r} declares no linkage {name} "
+                             f"(dataset.linkage.{name} in its catalog)")
+        return part
 
     def _breakdown_dimensions(self, by: Sequence[str], tables: tuple[str, ...]) -> list[Dimension]:
         if isinstance(by, str) or not isinstance(by, Sequence):

@@ -8,6 +8,8 @@ Modules, one job each (formula sources are in each function's docstring):
 - ``ratios``: ratio of two DSRs (log-scale delta method), crude rate ratio
   (exact conditional binomial CI) and ratio of two proportions (Katz log CI).
 - ``inequality`` (SII/RII) and ``regression`` (Poisson GLM rate ratios) are maintained separately.
+- ``balance``: linked against unlinked records: standardised difference of a binary indicator
+  (Austin 2009) and the chi-square test of independence.
 The measure codes of a table are computed from a ProtectedTable's shown cells in
 explorer.tables.cell_measures, which calls these.
 

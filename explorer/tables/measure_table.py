@@ -7,6 +7,10 @@ only the measures step's functions make one:
 - ``measure_table(protected, request, catalog)``: a request's measure (explorer.tables).
 - ``linkage_measure_table(protected, dimension, catalog, audience)``: the Data catalog page's
   linkage rate by group, from the protected linked x unlinked table (explorer.tables.linkage_quality).
+- ``linkage_evaluation_measure_tables`` and ``linkage_bias_measure_tables``: linkage precision and
+  recall by group, and linked against unlinked records on a characteristic, from their protected
+  tables (explorer.tables.linkage_evaluation, explorer.tables.linkage_bias; the figures are
+  computed from the shown cells in explorer.tables.linkage_cells).
 - ``restore_published(...)``: a validated view of the published file back into a MeasureTable
   (explorer.release.published_file); the file holds only protected numbers and the row flags made here.
 
@@ -39,6 +43,7 @@ import pandas as pd
 
 from explorer.catalog import Catalog
 from explorer.tables.cell_measures import MEASURE_FUNCTIONS, SHOWN, worst_status
+from explorer.tables.linkage_cells import LINKAGE as LINKAGE_DIMENSION, bias_frames, evaluation_frames
 from explorer.measures.proportions import proportion
 from explorer.sdc.protected_table import ProtectedTable, ReadOnly
 from explorer.sdc.status import CellStatus, Marker, marker_legend
@@ -51,7 +56,7 @@ NUMBER_COLUMNS = ("value", "lower", "upper", "events", "denominator")
 attack 3)."""
 FLAG_COLUMNS = ("is_margin", "is_reference")
 MARGIN_SUFFIX = "_is_margin"
-LINKAGE_DIMENSION, LINKED, NOT_LINKED = "linkage", "linked", "not_linked"
+LINKED, NOT_LINKED = "linked", "not_linked"
 """The second dimension of the linkage table and its two categories (explorer.tables.linkage_quality)."""
 _READER_STATUSES = frozenset(status.value for status in CellStatus.reader_statuses())
 DEATHS, PERSON_YEARS = "Deaths", "Person-years"
@@ -232,17 +237,77 @@ def linkage_measure_table(protected: ProtectedTable, dimension: str, catalog: Ca
                         multiplier=100)
     for column, values in zip(("value", "lower", "upper"), (result.value, result.lower, result.upper)):
         frame[column] = np.round(values, 2)
-    request = TableRequest(dataset=catalog.code, outcome=next(iter(catalog.outcomes)),
-                           measure="proportion", by=(dimension,),
-                           period=(catalog.follow_up.first_year, catalog.follow_up.last_year),
-                           audience=audience)
-    return _seal(request, frame[[dimension, *COLUMNS]], pd.DataFrame(flags),
+    return _seal(_linkage_request(catalog, dimension, audience), frame[[dimension, *COLUMNS]],
+                 pd.DataFrame(flags),
                  title=f"Records linked into the cohort, by {chosen.label.lower()}",
                  unit="% of records linked",
                  method="Linked records / all records x 100; 95% Wilson score CI. Linked and "
                  "unlinked counts are protected together before the rate is calculated.",
                  policy=_policy_label(protected), notes=protected.notes,
                  events_label="Linked records", denominator_label="Records")
+
+
+def linkage_evaluation_measure_tables(protected: ProtectedTable, dimension: str, catalog: Catalog,
+                                      audience: str) -> dict[str, MeasureTable]:
+    """Linkage precision and recall by one dimension (``{"precision": ..., "recall": ...}``), from
+    the protected group x truth x link table (explorer.tables.linkage_cells.evaluation_frames)."""
+    chosen = catalog.dimension(dimension)
+    words = {"precision": ("Linkage precision", "% of links made that were correct",
+                           "Links made to the right record / all links made x 100"),
+             "recall": ("Linkage recall", "% of true matches found",
+                        "True matches the linkage found / all true matches x 100")}
+    tables = {}
+    for name, (frame, flags) in evaluation_frames(protected, dimension, catalog).items():
+        title, unit, formula = words[name]
+        tables[name] = _seal(
+            _linkage_request(catalog, dimension, audience), frame[[dimension, *COLUMNS]], flags,
+            title=f"{title}, by {chosen.label.lower()}", unit=unit,
+            method=f"{formula}; 95% Wilson score CI. The counts behind precision and recall are "
+                   "protected together as one table before either is calculated.",
+            policy=_policy_label(protected), notes=protected.notes,
+            events_label="Correct links",
+            denominator_label="Links made" if name == "precision" else "True matches")
+    return tables
+
+
+def linkage_bias_measure_tables(protected: ProtectedTable, characteristic: str,
+                                catalog: Catalog, audience: str) -> dict[str, MeasureTable]:
+    """Linked against unlinked records on one characteristic (``{"shares": ..., "differences":
+    ...}``), from the protected characteristic x linked-or-not table
+    (explorer.tables.linkage_cells.bias_frames)."""
+    chosen = catalog.dimension(characteristic)
+    frames = bias_frames(protected, characteristic, catalog)
+    frame, flags = frames["shares"]
+    shares = _seal(
+        _linkage_request(catalog, characteristic, audience),
+        frame[[characteristic, LINKAGE_DIMENSION, *COLUMNS]], flags,
+        title=f"Linked and unlinked records by {chosen.label.lower()}",
+        unit="% of linked (or unlinked) records",
+        method="Records in the group / all linked (or all unlinked) records x 100; 95% Wilson "
+               "score CI. Linked and unlinked counts are protected together as one table first.",
+        policy=_policy_label(protected), notes=protected.notes,
+        events_label="Records in the group", denominator_label="Records")
+    frame, flags = frames["differences"]
+    differences = _seal(
+        _linkage_request(catalog, characteristic, audience), frame[[characteristic, *COLUMNS]],
+        flags, title=f"Standardised difference, linked against unlinked, by "
+                     f"{chosen.label.lower()}",
+        unit="standardised difference",
+        method="(p linked - p unlinked) / sqrt((p linked (1 - p linked) + p unlinked (1 - p "
+               "unlinked)) / 2) for each group (Austin 2009), from the shown shares; 0.1 or "
+               "more either way is a notable difference.",
+        policy=_policy_label(protected), notes=protected.notes,
+        events_label="Records in the group", denominator_label="Records")
+    return {"shares": shares, "differences": differences}
+
+
+def _linkage_request(catalog: Catalog, dimension: str, audience: str) -> TableRequest:
+    """The request a linkage table carries: a proportion by one dimension over the whole
+    follow-up (the outcome is the catalog's first; linkage tables are about records, not it)."""
+    return TableRequest(dataset=catalog.code, outcome=next(iter(catalog.outcomes)),
+                        measure="proportion", by=(dimension,),
+                        period=(catalog.follow_up.first_year, catalog.follow_up.last_year),
+                        audience=audience)
 
 
 def restore_published(request: TableRequest, frame: pd.DataFrame, row_flags: pd.DataFrame, *,
