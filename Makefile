@@ -1,7 +1,7 @@
 # Two entry points, both bootstrap everything on a fresh machine with Python 3.11:
 #   make run   - create .venv, install pinned requirements, build the default databases
 #                (census_mortality, then justice_education) and publish their public views if
-#                absent, start the app
+#                absent or made from another database file (a rebuilt one), start the app
 #   make test  - create .venv, install pinned requirements, run the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -23,6 +23,7 @@ data: venv
 	$(VPY) -m explorer build-data --dataset justice_education --if-absent
 
 # The public summary page reads only data/published/<dataset>.json (protected public views).
+# --if-absent republishes when the file records another database (size, modification time).
 publish: data
 	$(VPY) -m explorer publish --dataset census_mortality --if-absent
 	$(VPY) -m explorer publish --dataset justice_education --if-absent

@@ -1,12 +1,15 @@
-"""Streamlit entry point: the router. Shared framing (title, dataset picker, who is signed in)
-lives here; pages are listed explicitly (st.navigation does not auto-discover pages/). Every
-page is registered for every visitor, so each URL routes; explorer.auth.navigation hides the
-pages a role may not open from its menu and shows a polite refusal in their place."""
+"""Streamlit entry point: the router. Shared framing (menu, title, dataset picker, who is
+signed in) lives here; pages are listed explicitly (st.navigation does not auto-discover
+pages/). Every page is registered for every visitor, so each URL routes; the menu
+(explorer.auth.navigation, drawn first) lists only the pages the role may open, and a page it
+may not open shows a polite refusal in its place. Streamlit's own page list (which would list
+pages/ by file name) is off: client.showSidebarNavigation = false in .streamlit/config.toml."""
 
 import streamlit as st
 
 from explorer.app.cached import dataset_choices, load_catalog_for_app
-from explorer.auth.navigation import PageSpec, route
+from explorer.auth.navigation import PageSpec, navigate, run_page
+from explorer.auth.session import sync_session_cookie
 from explorer.errors import ExplorerError
 
 # Who may open each page: explorer/auth/roles.py (PAGE_ACCESS, keyed by url_path).
@@ -20,6 +23,8 @@ PAGES = [
 ]
 
 st.set_page_config(page_title="Linked Data Inequalities Explorer", layout="wide")
+page, spec = navigate(PAGES)  # the role's menu, before anything slow
+sync_session_cookie()  # write or clear the sign-in cookie (explorer.auth.session)
 
 try:
     choices = dataset_choices()
@@ -38,4 +43,4 @@ except ExplorerError as error:
     st.error(str(error))
     st.stop()
 
-route(PAGES)
+run_page(page, spec)

@@ -136,7 +136,7 @@ async def settled(page, what: str) -> None:
 
 
 async def open_from_menu(page, name: str, ready: str) -> None:
-    await page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text=name).first.click()
+    await page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]').filter(has_text=name).first.click()
     await page.wait_for_selector(ready, timeout=WAIT_MS)
     await settled(page, name)
 

@@ -92,23 +92,6 @@ def _persons(directory: Path) -> int:
         return connection.execute("SELECT count(*) FROM persons").fetchone()[0]
 
 
-def _steady_navigation() -> None:
-    """What tests/app/test_pages.py's autouse fixture does. AppTest resets
-    PagesManager.uses_pages_directory before every run, and with a pages/ folder beside app.py
-    each run would start in Streamlit's legacy pages-directory mode (re-running the page file
-    without app.py, so session_state["dataset"] vanishes and require_router stops the page). A
-    served app leaves that mode for good once app.py calls st.navigation; match that."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
-
-
 def _check(at, what: str):
     if at.exception or at.error:
         problem = at.exception[0].value if at.exception else at.error[0].value
@@ -297,7 +280,6 @@ def main() -> None:
     directory, source = _database_dir(args.database)
     os.environ["EXPLORER_DATA_DIR"] = str(directory)
     section = f"{SECTION}, {_persons(directory):,} persons"
-    _steady_navigation()
     results, home, first = page_timings()
     library_timings(results)
     text = render(results, home, first, source, section)

@@ -42,8 +42,8 @@ try:
     download = csv_download(table, catalog)
     workbook = view_workbook_for(request)
     linkage_notes = linkage_notes_for(request)  # None unless the catalog evaluates its linkage
-except ExplorerError as error:
-    st.error(str(error))
+except ExplorerError as error:  # one plain message; the file and cause for statisticians only
+    st.error(error.page_message(details=AUDIENCE == STATISTICIAN))
     st.stop()
 
 params = view_to_query_params(view, catalog)

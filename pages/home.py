@@ -3,12 +3,13 @@
 import streamlit as st
 
 from explorer.app.cached import database_status, load_catalog_for_app, require_router
-from explorer.auth import PUBLIC, current_role
+from explorer.auth import PUBLIC, STATISTICIAN, current_role
 
 require_router()
 
 catalog = load_catalog_for_app(st.session_state["dataset"])
 status = database_status(catalog.code)
+role = current_role()
 
 st.title("Linked Data Inequalities Explorer")
 st.markdown(
@@ -20,8 +21,9 @@ st.write(catalog.description)
 if status.ready:
     st.success(f"Database ready: {status.path.name} (dataset version {catalog.version}).")
 else:
-    st.warning(status.message)
-if current_role() == PUBLIC:
+    # no server path unless a statistician is signed in; no build command for the public
+    st.warning(status.message(signed_in=role != PUBLIC, details=role == STATISTICIAN))
+if role == PUBLIC:
     st.caption("You are reading the public pages. Officials and statisticians sign in (menu: "
                "Sign in) to build breakdowns and review disclosure control.")
 else:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from explorer.app.cached import require_router
 from explorer.app.charts import chart_for
+from explorer.auth import STATISTICIAN, current_role
 from explorer.catalog import SUPPORT_NOTICE
 from explorer.release import PublishedFileError, load_publication, published_frame, view_csv
 
@@ -16,7 +17,8 @@ st.title("Public summary")
 try:
     publication = load_publication(dataset)
 except PublishedFileError as error:
-    st.warning(str(error), icon=":material/info:")
+    # no server path unless a statistician is signed in
+    st.warning(error.page_message(details=current_role() == STATISTICIAN), icon=":material/info:")
     st.stop()
 
 st.markdown(
@@ -39,7 +41,7 @@ for view in publication.views:
         st.markdown("**What this does not show**")
         st.write(view.what_it_does_not_mean)
     if view.about_suicide:
-        st.caption(f":material/call: {SUPPORT_NOTICE}")
+        st.markdown(f":material/call: {SUPPORT_NOTICE}")  # not a caption: its link's contrast
     with st.expander("Table and method"):
         st.dataframe(published_frame(view), hide_index=True)
         if view.table.legend:

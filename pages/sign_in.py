@@ -9,7 +9,7 @@ from explorer.app.cached import require_router
 from explorer.auth import (PUBLIC, accounts_path, current_role, current_user, oidc_available,
                            oidc_configured, sign_in_local, sign_out)
 from explorer.auth.roles import ROLE_NAMES
-from explorer.auth.session import continue_after_sign_in
+from explorer.auth.session import SESSION_HOURS, continue_after_sign_in
 from explorer.errors import ExplorerError
 
 require_router()
@@ -57,6 +57,8 @@ if accounts_path().is_file():
         username = st.text_input("User name", key="sign_in_user", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
+    st.caption(f"You stay signed in in this browser for {SESSION_HOURS} hours, or until you "
+               "sign out.")
     if submitted:
         if not username.strip() or not password:
             st.error("Enter your user name and password.")

@@ -228,27 +228,6 @@ def published_only_dir(tmp_path_factory, census_catalog, default_database) -> Pa
     return directory
 
 
-# --- AppTest ------------------------------------------------------------------------------
-
-@pytest.fixture
-def navigation_not_pages_directory(monkeypatch):
-    """AppTest resets PagesManager.uses_pages_directory before every run, and because a pages/
-    folder sits beside app.py each run then starts in the legacy pages-directory mode, which
-    re-runs the current page's file *without* app.py (so the sidebar dataset picker, and with
-    it session_state["dataset"], vanishes on the second run of a page). A served app leaves
-    that mode for good once app.py first calls st.navigation; this puts AppTest in the same
-    steady state."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 # Fixture modules shared by several test folders (tests/ is on sys.path as the conftest's folder).
 pytest_plugins = ["fixtures.dsc_extract", "fixtures.pupil_cohort", "fixtures.justice_tiny",
-                  "fixtures.justice_education"]
+                  "fixtures.justice_education", "fixtures.database_faults"]

@@ -3,7 +3,10 @@
 - ``roles``: the three roles (public, official, statistician) and which pages each may open.
 - ``accounts``: the local accounts file (Argon2id password hashes), ``add_user``, ``authenticate``.
 - ``oidc``: the role of a person signed in through the organisation's identity provider.
-- ``session``: this browser session's role (``current_role``), sign-in/out, ``require_role``.
+- ``tokens``: signed, expiring session tokens (the cookie that keeps a local sign-in).
+- ``throttle``: sign-in throttling per user name and per client.
+- ``session``: this browser session's role (``current_role``), sign-in/out, ``require_role``,
+  the session cookie (``sync_session_cookie``).
 - ``navigation``: the role-aware router app.py runs.
 
 Pages call ``require_role(...)`` at the top and read ``current_role()`` as their audience.

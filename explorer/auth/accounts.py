@@ -8,6 +8,11 @@ provider instead (docs/deployment.md). The file is JSON::
 Hashes come from argon2-cffi's ``PasswordHasher`` (Argon2id, RFC 9106 parameters, a random
 16-byte salt per hash, salt and parameters stored inside the hash string). Plain-text
 passwords are never written, logged or kept beyond the call that checks them.
+
+At most MAX_CONCURRENT_VERIFICATIONS hashes are checked at once in a process (each check takes
+Argon2's 64 MiB), so concurrent sign-in attempts cannot exhaust memory. An unknown user name and
+a damaged stored hash are checked against a dummy hash with the same parameters, so every
+refusal takes about as long and says the same words.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ import json
 import os
 import re
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from explorer.auth.roles import SIGN_IN_ROLES
@@ -30,6 +36,11 @@ ACCOUNTS_ENV = "EXPLORER_ACCOUNTS"
 WRONG_CREDENTIALS = "Wrong user name or password."
 MIN_PASSWORD_LENGTH = 8
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+#: Password checks that may run at once in this process (Argon2 memory_cost is 64 MiB each).
+MAX_CONCURRENT_VERIFICATIONS = 2
+#: How long an attempt waits for a free check before it is told to try again.
+VERIFY_WAIT_SECONDS = 30
+_VERIFY_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_VERIFICATIONS)
 
 
 class AuthenticationError(ExplorerError):
@@ -41,6 +52,14 @@ class AuthenticationError(ExplorerError):
 
 class AccountsError(ExplorerError):
     """The accounts file or a requested account change is not valid."""
+
+
+class SignInBusyError(ExplorerError):
+    """Too many sign-ins are being checked at this moment."""
+
+    def __init__(self) -> None:
+        super().__init__("The server is busy checking other sign-ins. Please try again in a "
+                         "moment.")
 
 
 def accounts_path() -> Path:
@@ -103,16 +122,19 @@ def load_accounts(path: Path) -> dict[str, dict[str, str]]:
     except FileNotFoundError:
         return {}
     except OSError as error:
-        raise AccountsError(f"cannot read accounts file {path}: {error.strerror}") from None
+        raise AccountsError(f"the accounts file cannot be read ({error.strerror}); please tell "
+                            "the administrator", detail=f"accounts file: {path}") from None
     try:
         accounts = json.loads(text)
     except json.JSONDecodeError:
-        raise AccountsError(f"accounts file {path} is not valid JSON") from None
+        raise AccountsError("the accounts file is not valid JSON; please tell the administrator",
+                            detail=f"accounts file: {path}") from None
     if not isinstance(accounts, dict) or not all(
             isinstance(entry, dict) and isinstance(entry.get("role"), str)
             and isinstance(entry.get("password_hash"), str) for entry in accounts.values()):
-        raise AccountsError(f"accounts file {path} is not a map of user name -> "
-                            "{role, password_hash}")
+        raise AccountsError("the accounts file is not a map of user name -> "
+                            "{role, password_hash}; please tell the administrator",
+                            detail=f"accounts file: {path}")
     return accounts
 
 
@@ -148,16 +170,68 @@ def add_user(path: Path, username: str, password: str, role: str, *, replace: bo
     return name
 
 
+_cache_lock = threading.Lock()
+_cached: dict[str, tuple[tuple[int, int, int], dict[str, dict[str, str]]]] = {}
+
+
+def cached_accounts(path: Path) -> dict[str, dict[str, str]]:
+    """``load_accounts(path)``, re-read whenever the file changes (keyed by its inode, size and
+    modification time), so a role change or removal applies at the next request. Do not
+    modify the result."""
+    key = str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return {}
+    except OSError:
+        return load_accounts(path)  # raises the plain AccountsError
+    identity = (info.st_ino, info.st_size, info.st_mtime_ns)
+    with _cache_lock:
+        hit = _cached.get(key)
+    if hit is not None and hit[0] == identity:
+        return hit[1]
+    accounts = load_accounts(path)
+    with _cache_lock:
+        _cached[key] = (identity, accounts)
+    return accounts
+
+
+def _usable_hash(stored: str | None) -> str | None:
+    """``stored`` when it is an Argon2 hash that can be checked, else None."""
+    if not isinstance(stored, str):
+        return None
+    try:
+        extract_parameters(stored)
+    except (InvalidHashError, ValueError):
+        return None
+    return stored
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``stored``. A missing or damaged hash is checked against
+    the dummy hash instead (same work, then False). At most MAX_CONCURRENT_VERIFICATIONS run at
+    once; SignInBusyError after waiting VERIFY_WAIT_SECONDS for a turn."""
+    usable, dummy = _usable_hash(stored), _dummy_hash()
+    if not _VERIFY_SLOTS.acquire(timeout=VERIFY_WAIT_SECONDS):
+        raise SignInBusyError()
+    try:
+        _hasher().verify(usable or dummy, password or "")
+        matched = True
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        matched = False
+    finally:
+        _VERIFY_SLOTS.release()
+    return matched and usable is not None
+
+
 def authenticate(path: Path, username: str, password: str) -> str:
     """The role of ``username`` when ``password`` matches its hash; AuthenticationError with
-    the same message for an unknown user, a wrong password, an empty field or a damaged hash."""
+    the same message, after the same work, for an unknown user, a wrong password, an empty
+    field, a damaged hash or a role nobody signs in to."""
     accounts = load_accounts(path)
     entry = accounts.get(username.strip()) if username else None
-    stored = entry["password_hash"] if entry else _dummy_hash()
-    try:
-        _hasher().verify(stored, password or "")
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise AuthenticationError() from None
+    if not verify_password(entry["password_hash"] if entry else None, password):
+        raise AuthenticationError()
     if entry is None or entry["role"] not in SIGN_IN_ROLES:
         raise AuthenticationError()
     return entry["role"]

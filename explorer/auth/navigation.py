@@ -1,6 +1,8 @@
 """The role-aware router app.py runs: every page is registered with st.navigation (so each URL
-routes, and a refused one shows a polite refusal rather than "page not found"), pages the
-role may not open are hidden from its menu, and a refused page never runs."""
+routes, and a refused one shows a polite refusal rather than "page not found"), the app draws
+the role's own menu (st.page_link; Streamlit's navigation widget is hidden, as is its
+file-name page list for the pages/ folder: client.showSidebarNavigation = false), and a
+refused page never runs."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from explorer.app.cached import routed_page
 from explorer.auth.roles import (OFFICIAL, ROLE_NAMES, ROLES, STATISTICIAN, allowed_roles, in_menu,
                                  may_open)
 from explorer.auth.session import (current_role, current_user, remember_refused_page,
@@ -72,19 +75,42 @@ def account_sidebar(role: str) -> None:
         st.switch_page("pages/home.py")
 
 
-def route(specs: list[PageSpec]) -> None:
-    """Register every page, draw ``current_role()``'s menu and account box, and run the
-    requested page if the role may open it, else a polite refusal in its place."""
+def draw_menu(sections: dict[str, list]) -> None:
+    """The menu in the sidebar: a heading per audience and a link per page the role may open
+    (navigation_sections made those pages visible; plain links, no list markup)."""
+    with st.sidebar.container(key="app_menu"):
+        for section, pages in sections.items():
+            visible = [page for page in pages if page.visibility == "visible"]
+            if not visible:
+                continue
+            if section:
+                st.caption(section)
+            for page in visible:
+                st.page_link(page, label=page.title, icon=page.icon)
+
+
+def navigate(specs: list[PageSpec]) -> tuple[object, PageSpec]:
+    """Register every page (Streamlit's own navigation hidden) and draw ``current_role()``'s
+    menu; returns the requested page and its spec. Call before anything slow, so that a
+    freshly started server's first paint already shows the menu."""
     role = current_role()
     sections, spec_of = navigation_sections(specs, role)
-    page = st.navigation(sections)
+    page = st.navigation(sections, position="hidden")
+    draw_menu(sections)
+    return page, spec_of[id(page)]
+
+
+def run_page(page, spec: PageSpec) -> None:
+    """The account box, then the requested page if the role may open it, else a polite
+    refusal in its place."""
+    role = current_role()
     problem = role_mapping_problem()
     if problem is not None:  # everyone signed in through the provider is public meanwhile
         st.error(f"Sign-in is misconfigured, so only the public pages are open: {problem}")
     account_sidebar(role)
-    spec = spec_of[id(page)]
     if may_open(role, spec.url_path):
-        page.run()
+        with routed_page():
+            page.run()
         return
     remember_refused_page(spec.file, spec.url_path)
     show_refusal(allowed_roles(spec.url_path), title=spec.title)

@@ -1,7 +1,9 @@
 """Command-line interface: ``python -m explorer <command> ...``.
 
-Every command prints its result on stdout; a user error prints one line on stderr and
-exits with status 2 (never a stack trace).
+Every command prints its result on stdout; a user error, and an environment failure (a full
+disk, a permission refused: OSError; a database file DuckDB cannot read or write: duckdb.Error),
+prints one line on stderr and exits with status 2 (never a stack trace). Any other exception is
+a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="file to write (default: data/published/<dataset>.json)")
     publish.add_argument("--if-absent", action="store_true",
                          help="do nothing when the output file already holds this dataset "
-                              "version's public views")
+                              "version's public views, built from the database file as it is now")
 
     add_user = commands.add_parser("add-user", help="add a local account (user name, role, "
                                    "password hash) to the accounts file")
@@ -274,5 +276,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except ExplorerError as error:
-        sys.stderr.write(f"error: {error}\n")
-        return EXIT_USAGE
+        sys.stderr.write(f"error: {error.one_line()}\n")
+    except OSError as error:  # a full disk, a permission refused, a file that vanished
+        sys.stderr.write(f"error: {_os_problem(error)}\n")
+    except Exception as error:
+        duckdb = sys.modules.get("duckdb")
+        if duckdb is None or not isinstance(error, duckdb.Error):
+            raise  # a programming error keeps its traceback (exit 1): it is a bug to fix
+        from explorer.db.connection import database_problem
+
+        cause, _ = database_problem(error)
+        sys.stderr.write(f"error: the database engine failed: {' '.join(cause.split())}\n")
+    return EXIT_USAGE
+
+
+def _os_problem(error: OSError) -> str:
+    """One line for an operating-system error: what failed and on which file."""
+    import errno
+
+    what = error.strerror or str(error) or type(error).__name__
+    if error.errno == errno.ENOSPC:
+        what = "no space left on the disk (free some space and run the command again)"
+    files = " -> ".join(str(name) for name in (error.filename, error.filename2) if name)
+    return " ".join(f"{what}{f' ({files})' if files else ''}".split())

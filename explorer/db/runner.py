@@ -21,7 +21,7 @@ import pandas as pd
 from explorer.catalog import Catalog, Dimension
 from explorer.catalog.limits import MAX_BREAKDOWNS
 from explorer.catalog.periods import check_period
-from explorer.db.connection import Database
+from explorer.db.connection import Database, query_failure
 from explorer.db.sql_template import (
     CatalogIdentifiers, SqlFragment, load_query, named_parameters, placeholders, render_query,
 )
@@ -406,6 +406,5 @@ class QueryRunner:
                              f"got {sorted(parameters)}")
         try:
             return self.database.cursor().execute(sql, dict(parameters)).df()
-        except duckdb.Error as error:
-            first_line = str(error).splitlines()[0]
-            raise QueryError(f"query {query!r} failed: {first_line}") from error
+        except duckdb.Error as error:  # an unreadable file, or a QueryError
+            raise query_failure(self.database.path, query, error) from error

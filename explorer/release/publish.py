@@ -11,9 +11,14 @@ dataset), the rounded denominator (person-years, or people), the reader status (
 
 A view whose disclosure audit fails (a hidden cell could be worked out from what is shown) is
 not published, nor is one with secondary suppression (the file would then tell which hidden
-cells are the small ones): the command stops with an error instead. The file is written
-atomically and read back by :func:`explorer.release.published_file.load_publication` before publishing
-finishes, so a malformed file is never left in place.
+cells are the small ones): the command stops with an error instead. The file is written to a
+temporary file beside the target, read back by
+:func:`explorer.release.published_file.load_publication`, and only then renamed over the target:
+a failure (a full disk, a file that does not validate) leaves the good file untouched.
+
+The file records the fingerprint of the database it was built from
+(explorer.db.connection.DatabaseFile.fingerprint), so ``--if-absent`` republishes after the
+database is rebuilt or replaced.
 """
 
 from __future__ import annotations
@@ -21,13 +26,13 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from explorer.catalog import Catalog, PublicView
-from explorer.db.connection import Database, open_database
+from explorer.data.database_file import remove_stale_temporaries
+from explorer.db.connection import Database, DatabaseFile, open_database, reading
 from explorer.errors import ExplorerError
 from explorer.formats import json_number
 from explorer.tables.measure_table import MARGIN_SUFFIX, MeasureTable, measure_table
@@ -133,8 +138,10 @@ def view_document(catalog: Catalog, view: PublicView, table: MeasureTable) -> di
 
 
 def build_publication(catalog: Catalog, database: Database,
-                      generated_at: datetime.datetime | None = None) -> dict[str, Any]:
-    """The whole published document for ``catalog``'s public views."""
+                      generated_at: datetime.datetime | None = None,
+                      fingerprint: str | None = None) -> dict[str, Any]:
+    """The whole published document for ``catalog``'s public views (``fingerprint``: the
+    database file's, recorded so a rebuilt database is published again)."""
     if not catalog.public_views:
         raise ExplorerError(f"the catalog of {catalog.code!r} declares no public_views to publish")
     policy = policy_for(catalog, PUBLIC_AUDIENCE)
@@ -152,29 +159,39 @@ def build_publication(catalog: Catalog, database: Database,
         "policy": {"name": policy.name, "version": policy.version, "label": policy.label,
                    "description": " ".join(policy.description.split())},
         "views": views,
+        **({"database_fingerprint": fingerprint} if fingerprint else {}),
     }
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_validated(path: Path, text: str, dataset: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, read it back as a published file of
+    ``dataset`` (PublishedFileError if it does not validate), then rename it over ``path``.
+    Any failure removes the temporary file and leaves ``path`` as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    remove_stale_temporaries(path)  # left by a publish that was killed
+    temporary = path.with_name(f".{path.name}.publishing-{os.getpid()}")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with open(temporary, "w", encoding="utf-8") as stream:
             stream.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; the file is for the public
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)  # the file is for the public
+        load_publication(dataset, temporary)
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
-def is_current(catalog: Catalog, path: Path) -> bool:
+def is_current(catalog: Catalog, path: Path, fingerprint: str | None = None) -> bool:
     """Whether ``path`` holds a valid published file of this catalog's dataset version, public
-    policy version and public views (same codes and titles, in order); ``--if-absent``
-    republishes otherwise."""
+    policy version and public views (same codes and titles, in order), built from the database
+    whose ``fingerprint`` is given (not compared when None: no database to compare with);
+    ``--if-absent`` republishes otherwise."""
     try:
         publication = load_publication(catalog.code, path)
     except PublishedFileError:
+        return False
+    if fingerprint is not None and publication.database_fingerprint != fingerprint:
         return False
     return (publication.dataset_version == catalog.version
             and publication.policy_label == policy_for(catalog, PUBLIC_AUDIENCE).label
@@ -184,24 +201,26 @@ def is_current(catalog: Catalog, path: Path) -> bool:
 
 def publish(catalog: Catalog, database_path: Path | None = None, out: Path | None = None,
             if_absent: bool = False) -> PublishResult:
-    """Build the public views from the database and write the published file."""
-    import duckdb
-
+    """Build the public views from the database and write the published file (validated
+    before it replaces the one there). With ``if_absent``, do nothing when the file there is
+    current for this catalog and for the database file as it is now."""
     out = Path(out) if out is not None else published_path(catalog.code)
-    if if_absent and is_current(catalog, out):
-        return PublishResult(out, (), "", skipped=True)
     database_path = Path(database_path or default_database_path(catalog.code))
+    source = DatabaseFile.at(database_path)
+    if if_absent and is_current(catalog, out, source.fingerprint if source else None):
+        return PublishResult(out, (), "", skipped=True)
+    with reading(database_path), open_database(database_path, catalog.code) as database:
+        document = build_publication(catalog, database,
+                                     fingerprint=source.fingerprint if source else None)
     try:
-        with open_database(database_path, catalog.code) as database:
-            document = build_publication(catalog, database)
-    except duckdb.Error as error:
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ExplorerError(f"cannot read the database {database_path}: {first_line}") from None
-    try:
-        _write_atomically(out, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+        _write_validated(out, json.dumps(document, indent=1, ensure_ascii=False) + "\n",
+                         catalog.code)
+    except PublishedFileError as error:
+        raise PublishedFileError(f"the new public views do not validate, so the published file "
+                                 f"was not replaced: {error}", detail=f"published file: {out}") from None
     except OSError as error:
-        raise ExplorerError(f"cannot write {out}: {error.strerror or error}") from None
-    load_publication(catalog.code, out)  # what was written reads back, or PublishedFileError
+        raise ExplorerError(f"cannot write the published file ({error.strerror or error}); "
+                            "the file there is unchanged", detail=f"published file: {out}") from None
     return PublishResult(out, tuple((v["code"], v["title"]) for v in document["views"]),
                          document["policy"]["label"])
 

@@ -122,8 +122,13 @@ PUBLISHED_SCHEMA: dict[str, Any] = {
         "linkage_method": _TEXT,
         "policy": schema_record({"name": _TEXT, "version": _TEXT, "label": _TEXT, "description": _TEXT}),
         "views": {"type": "array", "items": _VIEW, "minItems": 1},
-    }),
+        "database_fingerprint": _TEXT,
+    }, required=["format", "format_version", "generated_at", "dataset", "provenance",
+                 "linkage_method", "policy", "views"]),
 }
+"""``database_fingerprint`` (size and modification time of the database file the views were
+built from) lets ``publish --if-absent`` republish after a rebuild; files published before it
+lack it."""
 _VALIDATOR = jsonschema.Draft202012Validator(PUBLISHED_SCHEMA)
 
 
@@ -191,6 +196,7 @@ class Publication:
     policy_description: str
     generated_at: str
     views: tuple[PublishedView, ...]
+    database_fingerprint: str | None = None
 
     @property
     def about_suicide(self) -> bool:
@@ -203,25 +209,27 @@ def load_publication(dataset: str, path: str | Path | None = None) -> Publicatio
     """The validated published views of ``dataset`` (from ``path``, default published_path)."""
     source = Path(path) if path is not None else published_path(dataset)
     republish = f"publish it with: {publish_command(dataset)}"
+    detail = f"published file: {source}"  # the server path: never in the message
     try:
         text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PublishedFileError(f"No public summary has been published for {dataset!r} yet "
-                                 f"({source} not found); {republish}") from None
+        raise PublishedFileError(f"No public summary has been published for {dataset!r} yet; "
+                                 f"{republish}", detail=detail) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise PublishedFileError(f"Cannot read the published file {source} ({error}); "
-                                 f"{republish}") from None
+        cause = error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
+        raise PublishedFileError(f"The published file cannot be read ({cause}); {republish}",
+                                 detail=detail) from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise PublishedFileError(f"The published file {source} is not valid JSON (line "
-                                 f"{error.lineno}: {error.msg}); {republish}") from None
+        raise PublishedFileError(f"The published file is not valid JSON (line {error.lineno}: "
+                                 f"{error.msg}); {republish}", detail=detail) from None
     problem = _problem(document)
     if problem is None and document["dataset"]["code"] != dataset:
         problem = f"dataset.code: {document['dataset']['code']!r} is not {dataset!r}"
     if problem is not None:
-        raise PublishedFileError(f"The published file {source} is malformed ({problem}); "
-                                 f"{republish}")
+        raise PublishedFileError(f"The published file is malformed ({problem}); {republish}",
+                                 detail=detail)
     return _publication(source, document)
 
 
@@ -265,7 +273,8 @@ def _publication(source: Path, document: dict[str, Any]) -> Publication:
         dataset_version=dataset["version"], dataset_description=dataset["description"],
         provenance=tuple(document["provenance"]), linkage_method=document["linkage_method"],
         policy_label=policy["label"], policy_description=policy["description"],
-        generated_at=document["generated_at"], views=views)
+        generated_at=document["generated_at"], views=views,
+        database_fingerprint=document.get("database_fingerprint"))
 
 
 def _view(dataset: str, raw: dict[str, Any]) -> PublishedView:

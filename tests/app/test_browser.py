@@ -25,6 +25,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WAIT = 90_000
+#: A link of the app's own menu (explorer.auth.navigation draws it with st.page_link).
+MENU_LINK = '[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]'
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -132,9 +134,9 @@ def test_home_and_catalog_pages_render(page, server, local_accounts):
     _open(page, server)
     page.get_by_text("Linked Data Inequalities Explorer").first.wait_for(timeout=WAIT)
     page.screenshot(path=str(SHOTS / "home.png"), full_page=True)
-    page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text="Sign in").click()
+    page.locator(MENU_LINK).filter(has_text="Sign in").click()
     _submit_sign_in(page, "olivia", local_accounts.password("olivia"))
-    page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text="Data catalog").click()
+    page.locator(MENU_LINK).filter(has_text="Data catalog").click()
     page.get_by_text("Dimensions").first.wait_for(timeout=WAIT)
     _wait_idle(page)
     page.screenshot(path=str(SHOTS / "data_catalog.png"), full_page=True)
@@ -171,12 +173,13 @@ def test_explore_chart_selector_download_and_shared_url(page, server, local_acco
     page.wait_for_function("() => location.search.includes('measure=crude_rate')", timeout=WAIT)
     shared = page.url
 
-    other = page.context.new_page()  # a new session: the official signs in again
+    # another browser (the same browser would keep her signed in: test_browser_sign_in.py)
+    other = page.context.browser.new_context(viewport={"width": 1400, "height": 2600}).new_page()
     _open_signed_in(other, shared, "olivia", password)
     assert "rude rate" in _chart_title(other)
     measure_box = other.get_by_role("combobox", name="Measure")
     assert measure_box.input_value() == "Crude rate per 100,000 person-years"
-    other.close()
+    other.context.close()
 
 
 def test_tampered_url_shows_a_notice(page, server, local_accounts):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 import test_browser
-from test_browser import SHOTS, WAIT, CHROMIUM, _choose, _open, _submit_sign_in, _wait_idle
+from test_browser import (CHROMIUM, MENU_LINK, SHOTS, WAIT, _choose, _open, _submit_sign_in,
+                          _wait_idle)
 
 browser = test_browser.browser
 page = test_browser.page
@@ -39,7 +40,7 @@ main container, so a full-page screenshot is the viewport)."""
 
 
 def _sidebar_link(page, name: str):
-    return page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text=name)
+    return page.locator(MENU_LINK).filter(has_text=name)
 
 
 def _grid_texts(page) -> list[str]:

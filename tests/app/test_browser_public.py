@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from explorer.release.published_file import load_publication
-from test_browser import (CHROMIUM, SHOTS, WAIT, _open, _wait_idle, browser,  # noqa: F401
+from test_browser import (CHROMIUM, MENU_LINK, SHOTS, WAIT, _open, _wait_idle, browser,  # noqa: F401
                           page, streamlit_server)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,8 +30,9 @@ def public_server(published_only_dir):
 
 
 def _wait_for_charts(page, count: int) -> None:
-    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}",
-                           timeout=WAIT)
+    page.wait_for_function(  # every chart drawn (a chart has several .main-svg layers)
+        f"() => [...document.querySelectorAll('.js-plotly-plot')]"
+        f".filter(plot => plot.querySelector('.main-svg')).length >= {count}", timeout=WAIT)
 
 
 def test_public_summary_from_the_sidebar_without_a_database(page, public_server,
@@ -39,7 +40,7 @@ def test_public_summary_from_the_sidebar_without_a_database(page, public_server,
     publication = load_publication("census_mortality",
                                    published_only_dir / "published" / "census_mortality.json")
     _open(page, public_server)
-    page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text="Public summary").click()
+    page.locator(MENU_LINK).filter(has_text="Public summary").click()
     page.get_by_role("heading", name="Public summary").wait_for(timeout=WAIT)
     _wait_for_charts(page, len(publication.views))
     _wait_idle(page)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 import test_browser
-from test_browser import SHOTS, WAIT, _open, _submit_sign_in, _wait_idle
+from test_browser import MENU_LINK, SHOTS, WAIT, _open, _submit_sign_in, _wait_idle
 
 # test_browser.py's fixtures: a `streamlit run` server (EXPLORER_ACCOUNTS -> conftest's
 # accounts file made with add-user), Debian's chromium, and a fresh page per test.
@@ -24,7 +24,7 @@ REFUSED = "this page is only open to statisticians"
 
 
 def _menu(page) -> list[str]:
-    links = page.locator('a[data-testid="stSidebarNavLink"]')
+    links = page.locator(MENU_LINK)
     links.first.wait_for(timeout=WAIT)
     return [text.strip().splitlines()[-1] for text in links.all_inner_texts()]  # less the icon
 
@@ -77,7 +77,7 @@ def test_official_signs_in_sees_explore_and_is_refused_at_review(page, server, l
     assert "You are signed in as olivia (official)" in _main(page).inner_text()
     assert _main(page).locator('[data-testid="stSelectbox"]').count() == 0
 
-    page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text="Explore").click()
+    page.locator(MENU_LINK).filter(has_text="Explore").click()
     page.wait_for_selector(".js-plotly-plot", timeout=WAIT)
     _main(page).get_by_role("heading", name="Explore").wait_for(timeout=WAIT)
     assert REFUSED not in _main(page).inner_text()
@@ -98,7 +98,7 @@ def test_statistician_signs_in_and_the_review_page_opens(page, server, local_acc
     _wait_idle(page)
     page.screenshot(path=str(SHOTS / "review.png"), full_page=True)
 
-    page.locator('a[data-testid="stSidebarNavLink"]').filter(has_text="Home").click()
+    page.locator(MENU_LINK).filter(has_text="Home").click()
     page.get_by_text("The pages open to you are in the menu").wait_for(timeout=WAIT)
     page.get_by_role("button", name="Sign out").click()
     page.get_by_text("You are reading the public pages").wait_for(timeout=WAIT)

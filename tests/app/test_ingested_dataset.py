@@ -18,7 +18,7 @@ from explorer.cli.commands import main
 ROOT = Path(__file__).resolve().parents[2]
 DATASET = "ons_dsc_census_mortality"
 
-pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
+pytestmark = [pytest.mark.app]
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from explorer.auth import ROLE_KEY, USER_KEY
 ROOT = Path(__file__).resolve().parents[2]
 DATASET = "justice_education"
 
-pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
+pytestmark = [pytest.mark.app]
 
 
 @pytest.fixture

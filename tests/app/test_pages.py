@@ -13,7 +13,7 @@ from explorer.sdc.status import CellStatus
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["pages/home.py", "pages/explore.py", "pages/data_catalog.py"]
 
-pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
+pytestmark = [pytest.mark.app]
 
 
 def _as_official(at: AppTest) -> AppTest:

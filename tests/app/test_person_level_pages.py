@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATASET = "pupil_cohort"
 REFUSED_WORDS = re.compile(r"death|died|person-years|age-standardised|ICD-10", re.IGNORECASE)
 
-pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
+pytestmark = [pytest.mark.app]
 
 
 def _app(role: str | None = "official") -> AppTest:

@@ -18,7 +18,7 @@ from explorer.sdc.status import CellStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/public_summary.py"
-pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
+pytestmark = [pytest.mark.app]
 
 
 @pytest.fixture
@@ -76,11 +76,11 @@ def test_support_notice_shows_with_every_suicide_view(monkeypatch, published_onl
     at = _public_page(monkeypatch, published_only_dir)
     notice = [info.value for info in at.info]
     assert len(notice) == 1 and "116 123" in notice[0] and "jo@samaritans.org" in notice[0]
-    captions = [caption.value for caption in at.caption]
+    notices = [markdown.value for markdown in at.markdown]  # markdown, not captions: contrast
     suicide_views = [v for v in load_publication(
         "census_mortality", published_only_dir / "published" / "census_mortality.json").views
         if v.about_suicide]
-    assert sum("116 123" in caption for caption in captions) == len(suicide_views)
+    assert sum("116 123" in text for text in notices) == len(suicide_views)
     page_text = " ".join(element.value for element in [*at.markdown, *at.caption, *at.info]
                          if isinstance(element.value, str))
     assert "commit" not in page_text.casefold()

@@ -22,7 +22,7 @@ PAGE = "pages/review.py"
 SMALL_CELLS = {"outcome": "suicide", "measure": "asmr", "by": "ethnicity,region",
                "where.sex": "female"}
 
-pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
+pytestmark = [pytest.mark.app]
 
 
 @pytest.fixture

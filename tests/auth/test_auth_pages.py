@@ -20,7 +20,7 @@ OFFICIAL_MENU = ["Home", "Public summary", "Explore", "Data catalog"]
 STATISTICIAN_MENU = [*OFFICIAL_MENU, "Disclosure review"]
 ALL_PAGES = {"Home", "Public summary", "Sign in", "Explore", "Data catalog", "Disclosure review"}
 
-pytestmark = [pytest.mark.app, pytest.mark.usefixtures("navigation_not_pages_directory")]
+pytestmark = [pytest.mark.app]
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_public_visitor_sees_only_public_pages_and_is_refused_elsewhere(app, men
     assert not at.exception and not at.error
     assert [t.value for t in at.main.title] == ["Disclosure review"]
     assert _is_refused(at, "statisticians") and "Please sign in" in _warnings(at)
-    assert [link.value for link in at.page_link] == ["Sign in"]
+    assert [link.value for link in at.main.page_link] == ["Sign in"]
     assert not at.main.selectbox and not at.dataframe and not at.table  # nothing of the page itself
     assert _menu(menus) == PUBLIC_MENU
 

@@ -54,10 +54,12 @@ def test_if_absent_rebuilds_a_database_that_does_not_match_the_catalog(outdated_
 
 def test_the_app_refuses_an_outdated_database_with_a_clear_message(outdated_database):
     from explorer.app.cached import _database_at
+    from explorer.db.connection import DatabaseFile
 
     with pytest.raises(DatabaseOutdatedError) as raised:
-        _database_at(str(outdated_database), "census_mortality")
+        _database_at(DatabaseFile.at(outdated_database), "census_mortality")
     message = str(raised.value)
+    assert str(outdated_database) not in message and str(outdated_database) in raised.value.detail
     assert "persons.days_to_next_band: missing" in message
     assert "python -m explorer build-data --dataset census_mortality" in message
     assert "\n" not in message

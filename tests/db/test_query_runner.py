@@ -291,7 +291,7 @@ def test_missing_database_names_the_build_command(tmp_path: Path) -> None:
     with pytest.raises(DatabaseMissingError) as caught:
         open_database(missing)
     message = str(caught.value)
-    assert str(missing) in message
+    assert str(missing) not in message and str(missing) in caught.value.detail  # path: detail only
     assert "python -m explorer build-data --dataset census_mortality" in message
     assert "make data" in message
 
