@@ -228,6 +228,19 @@ def published_only_dir(tmp_path_factory, census_catalog, default_database) -> Pa
     return directory
 
 
+
+@pytest.fixture(autouse=True)
+def keep_main_module():
+    """Streamlit's script runner (AppTest) installs the script it runs as sys.modules["__main__"]
+    and leaves it there; a process pool started later with the spawn method (the synthetic
+    builder's workers) would then re-run app.py in every worker. Put the real __main__ back."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
+
 # Fixture modules shared by several test folders (tests/ is on sys.path as the conftest's folder).
 pytest_plugins = ["fixtures.dsc_extract", "fixtures.pupil_cohort", "fixtures.justice_tiny",
                   "fixtures.justice_education", "fixtures.database_faults"]

@@ -75,9 +75,11 @@ def account_sidebar(role: str) -> None:
         st.switch_page("pages/home.py")
 
 
-def draw_menu(sections: dict[str, list]) -> None:
+def draw_menu(sections: dict[str, list], spec_of: dict[int, PageSpec]) -> None:
     """The menu in the sidebar: a heading per audience and a link per page the role may open
-    (navigation_sections made those pages visible; plain links, no list markup)."""
+    (navigation_sections made those pages visible; plain links, no list markup). Titles and
+    icons come from our own PageSpec, not from st.Page's attributes, which a bare run (app.py
+    executed outside ``streamlit run``, e.g. by a spawned process) does not set."""
     with st.sidebar.container(key="app_menu"):
         for section, pages in sections.items():
             visible = [page for page in pages if page.visibility == "visible"]
@@ -86,7 +88,8 @@ def draw_menu(sections: dict[str, list]) -> None:
             if section:
                 st.caption(section)
             for page in visible:
-                st.page_link(page, label=page.title, icon=page.icon)
+                spec = spec_of[id(page)]
+                st.page_link(page, label=spec.title, icon=spec.icon)
 
 
 def navigate(specs: list[PageSpec]) -> tuple[object, PageSpec]:
@@ -96,7 +99,7 @@ def navigate(specs: list[PageSpec]) -> tuple[object, PageSpec]:
     role = current_role()
     sections, spec_of = navigation_sections(specs, role)
     page = st.navigation(sections, position="hidden")
-    draw_menu(sections)
+    draw_menu(sections, spec_of)
     return page, spec_of[id(page)]
 
 
