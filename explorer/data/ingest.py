@@ -144,11 +144,11 @@ def _ingest(connection: duckdb.DuckDBPyConnection, sql: IngestSql, reader: str,
     connection.execute(*sql.statement("ingest_values", {"values": sql.values()},
                                       missing_values=list(sql.source.missing_values)))
     _check_ids(connection, sql)
+    connection.register("code_map", _code_map(catalog))  # read by the check and the mapping
     _check_codes(connection, sql)
     connection.execute(*sql.statement("ingest_dates", sql.date_columns()))
     _check_dates(connection, sql, start)
     fragments, dimension_values = sql.coded()
-    connection.register("code_map", _code_map(catalog))
     connection.execute(*sql.statement("ingest_coded", fragments, **dimension_values))
     connection.register("outcome_rules", _outcome_rules(catalog))
     connection.execute(*sql.statement("ingest_outcomes", start=start, end=end))
@@ -198,7 +198,7 @@ def _check_ids(connection: duckdb.DuckDBPyConnection, sql: IngestSql) -> None:
 
 
 def _check_codes(connection: duckdb.DuckDBPyConnection, sql: IngestSql) -> None:
-    connection.register("code_map", _code_map(sql.catalog))
+    """Unknown codes per dimension, against the registered code_map."""
     for mapping in sql.source.dimensions:
         rows, examples = connection.execute(*sql.statement(
             "ingest_unknown_codes", {"source_column": sql.source_column(mapping.column)},

@@ -157,23 +157,26 @@ def _proportion(protected, cells, request, catalog):
     return frame, unit, method, []
 
 
-def _reference_row(cells, interior, dimension) -> int:
+def _reference(frame, ok, cells, interior, dimension, ratio: str, unavailable: str
+               ) -> tuple[int, list[str]]:
+    """The reference group's row and the ratio's notes. When the reference's own figure cannot
+    be shown, no ratio is calculated: ``ok`` is cleared and the interior rows marked [x]."""
     reference = (cells[dimension.code] == dimension.reference_category.code).to_numpy() & interior
-    return int(np.flatnonzero(reference)[0])
+    ref = int(np.flatnonzero(reference)[0])
+    notes = [f"Reference group: {dimension.reference_category.label} ({ratio} 1)."]
+    if not ok[ref]:
+        ok[:] = False
+        notes.append(f"The reference group's {unavailable}")
+        frame.loc[(frame["marker"] == "") & interior, "marker"] = Marker.NOT_AVAILABLE.value
+    return ref, notes
 
 
 def _proportion_ratio(protected, cells, request, catalog):
     interior = _interior(cells)
     frame = _base(cells, request, "persons")
     ok, _ = _reliability(frame, interior, protected.policy)
-    dimension = catalog.dimension(request.by[0])
-    ref = _reference_row(cells, interior, dimension)
-    notes = [f"Reference group: {dimension.reference_category.label} (ratio 1)."]
-    if not ok[ref]:
-        ok[:] = False
-        notes.append("The reference group's proportion cannot be shown, so no ratio can be "
-                     "calculated.")
-        frame.loc[(frame["marker"] == "") & interior, "marker"] = Marker.NOT_AVAILABLE.value
+    ref, notes = _reference(frame, ok, cells, interior, catalog.dimension(request.by[0]),
+                            "ratio", "proportion cannot be shown, so no ratio can be calculated.")
     events, people = frame["events"].to_numpy(float), frame["denominator"].to_numpy(float)
     result = proportion_ratio(events, people, events[ref], people[ref])
     _fill(frame, ok, result.value, result.lower, result.upper, 3)
@@ -189,13 +192,8 @@ def _rate_ratio(protected, cells, request, catalog):
     frame = _base(cells, request, "person_years")
     ok, _ = _reliability(frame, interior, protected.policy)
     dsr = _dsr(protected, catalog, outcome)
-    dimension = catalog.dimension(request.by[0])
-    ref = _reference_row(cells, interior, dimension)
-    notes = [f"Reference group: {dimension.reference_category.label} (rate ratio 1)."]
-    if not ok[ref]:
-        ok[:] = False
-        notes.append("The reference group's rate cannot be shown, so no ratio can be calculated.")
-        frame.loc[(frame["marker"] == "") & interior, "marker"] = Marker.NOT_AVAILABLE.value
+    ref, notes = _reference(frame, ok, cells, interior, catalog.dimension(request.by[0]),
+                            "rate ratio", "rate cannot be shown, so no ratio can be calculated.")
     result = dsr_ratio(dsr.value, dsr.variance, dsr.value[ref], dsr.variance[ref])
     _fill(frame, ok, result.value, result.lower, result.upper, 3)
     frame.loc[ref, ["lower", "upper"]] = np.nan

@@ -55,15 +55,23 @@ def _flags(dimension: str, level: Hashable, margin: bool, reference: int | None)
             "is_reference": not margin and level == reference}
 
 
-def _share(label: dict, events: pd.Series, denominator: pd.Series, policy) -> dict:
-    """One figure: events / denominator x 100 with its Wilson CI, from two shown cells; hidden
-    ([c], no number) when either is hidden; not calculated ([x]) or marked [u] when the shown
-    events are too few (the policy's rate_reliability)."""
-    statuses = [CellStatus(events["status"]), CellStatus(denominator["status"])]
+def _blank_row(label: dict, *inputs) -> dict:
+    """A figure's row before its number: the worse status of the cells or figures it is made
+    from, and hidden ([c], protected together) when any of them is hidden."""
+    statuses = [CellStatus(item["status"]) for item in inputs]
     row = {**label, "value": np.nan, "lower": np.nan, "upper": np.nan, "events": np.nan,
            "denominator": np.nan, "status": worst_status(statuses).value, "marker": "", "rule": ""}
     if any(status.hidden for status in statuses):
         row.update(marker=Marker.CONFIDENTIAL.value, rule=PROTECTED_TOGETHER)
+    return row
+
+
+def _share(label: dict, events: pd.Series, denominator: pd.Series, policy) -> dict:
+    """One figure: events / denominator x 100 with its Wilson CI, from two shown cells; hidden
+    ([c], no number) when either is hidden; not calculated ([x]) or marked [u] when the shown
+    events are too few (the policy's rate_reliability)."""
+    row = _blank_row(label, events, denominator)
+    if row["marker"]:
         return row
     shown_events, shown_denominator = float(events["value"]), float(denominator["value"])
     row.update(events=shown_events, denominator=shown_denominator)
@@ -135,11 +143,8 @@ def _difference(label: dict, linked: dict, unlinked: dict) -> dict:
     """Austin's standardised difference of the two shares of one category, from their shown
     events and denominators (not the rounded percentages); hidden with the worse status of the
     two when either share is hidden, and not calculated ([x]) when either share is not."""
-    statuses = [CellStatus(linked["status"]), CellStatus(unlinked["status"])]
-    row = {**label, "value": np.nan, "lower": np.nan, "upper": np.nan, "events": np.nan,
-           "denominator": np.nan, "status": worst_status(statuses).value, "marker": "", "rule": ""}
-    if any(status.hidden for status in statuses):
-        row.update(marker=Marker.CONFIDENTIAL.value, rule=PROTECTED_TOGETHER)
+    row = _blank_row(label, linked, unlinked)
+    if row["marker"]:
         return row
     if np.isnan(linked["value"]) or np.isnan(unlinked["value"]):
         row.update(marker=Marker.NOT_AVAILABLE.value, rule="rate_reliability")

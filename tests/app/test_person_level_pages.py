@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from explorer.auth import ROLE_KEY, USER_KEY
@@ -130,19 +129,6 @@ def test_data_catalog_prints_the_window_and_no_standard_population(pupil_env, pu
     assert all(d.label in labels for d in pupil_catalog.dimensions.values())
     linkage = next(d.value for d in at.dataframe if "marker" in d.value.columns)
     assert linkage["value"].notna().all()
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> list[dict]:
-    captured = []
-    original = DeltaGenerator.download_button
-
-    def recording(self, label, data, *args, **kwargs):
-        captured.append({"label": label, "data": data, **kwargs})
-        return original(self, label, data, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    return captured
 
 
 def test_review_shows_one_table_and_its_report(pupil_env, downloads):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from explorer.auth import ROLE_KEY, USER_KEY
@@ -23,20 +22,6 @@ SMALL_CELLS = {"outcome": "suicide", "measure": "asmr", "by": "ethnicity,region"
                "where.sex": "female"}
 
 pytestmark = [pytest.mark.app]
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> list[dict]:
-    """Every download button the page draws, with the data it would send."""
-    captured = []
-    original = DeltaGenerator.download_button
-
-    def recording(self, label, data, *args, **kwargs):
-        captured.append({"label": label, "data": data, **kwargs})
-        return original(self, label, data, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", recording)
-    return captured
 
 
 def _app(monkeypatch, data_dir, role: str | None) -> AppTest:
