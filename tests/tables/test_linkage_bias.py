@@ -18,7 +18,8 @@ from explorer.db.runner import QueryRunner
 from explorer.errors import QueryError
 from explorer.sdc.protect import protect
 from explorer.sdc.status import CellStatus
-from explorer.tables.build import policy_for
+from explorer.tables.build import policy_for, protected_table
+from explorer.tables.request import validate_request
 from explorer.tables.linkage_bias import (NOTABLE_DIFFERENCE, bias_raw_table, linkage_bias_view,
                                           linkage_bias_views)
 
@@ -127,3 +128,31 @@ def test_every_characteristic_of_the_catalog_and_nothing_else(catalog, justice_d
     with pytest.raises(QueryError, match="compared on sex, ethnicity, region, birth_cohort, not 'fsm'"):
         linkage_bias_view(catalog, justice_db, "fsm")
     assert linkage_bias_views(census_catalog, database) == ()
+
+
+def test_linked_records_and_explore_counts_share_their_noise(catalog, justice_db, justice_db_path):
+    """Attack: the bias view's linked justice records and Explore's "cautioned or sentenced"
+    pupils are nearly the same people. Were they two independently perturbed copies, averaging
+    them would shrink the noise. A linked record carries its pupil's record key, so wherever
+    the same people are counted (the total always; a sex where no linked record's recorded sex
+    differs from its pupil's) the two tables show the same perturbed figure, and the average
+    gives nothing new."""
+    policy = policy_for(catalog, "official")
+    runner = QueryRunner(justice_db, catalog)
+    bias = protect(bias_raw_table(catalog, runner, "sex"), policy).cells()
+    linked = bias[bias["linkage"] == "linked"].set_index("sex")["value"]
+    request = validate_request(catalog, outcome="cautioned_or_sentenced", measure="count",
+                               by=("sex",), audience="official")
+    explore = protected_table(request, catalog, justice_db, policy).cells().set_index("sex")["value"]
+    assert linked["__total__"] == explore["__total__"]
+    with duckdb.connect(str(justice_db_path), read_only=True) as connection:
+        def per_sex(sql: str) -> dict:
+            rows = connection.execute(sql).fetchall()
+            return {str(sex): (count, key % 256) for sex, count, key in rows}
+        records = per_sex("SELECT sex, count(*), sum(record_key) FROM justice_records "
+                          "WHERE linked GROUP BY sex")
+        pupils = per_sex("SELECT sex, count(*), sum(record_key) FROM pupils "
+                         "WHERE cautioned_or_sentenced = 1 GROUP BY sex")
+    for sex, cell in records.items():
+        if pupils.get(sex) == cell:       # same count and same cell key: the same noise
+            assert linked[sex] == explore[sex]
