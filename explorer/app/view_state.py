@@ -2,7 +2,10 @@
 
 URL form (all optional)::
 
-    ?outcome=suicide&measure=asmr&by=sex,region&period=2016-2019&where.disability=limited_a_lot
+    ?outcome=suicide&measure=asmr&by=sex,region&period=2016-2019&where.disability=limited_a_lot&benchmark=total
+
+``benchmark`` (what each group is compared with: ``reference``, the default, or ``total``) is
+written only when it is not the default.
 
 Every parameter is checked against the catalog (once, via ``resolve_request``). A parameter
 that does not validate -- unknown, tampered or inconsistent with the others -- is replaced by its
@@ -20,14 +23,14 @@ from dataclasses import dataclass, field
 from explorer.catalog import Catalog
 from explorer.errors import ExplorerError
 from explorer.tables.request import (
-    MEASURES, Filters, TableRequest, freeze_view_fields, parse_period, resolve_request,
-    validate_request,
+    BENCHMARKS, DEFAULT_BENCHMARK, MEASURES, Filters, TableRequest, freeze_view_fields,
+    parse_period, resolve_request, validate_request,
 )
 
 NO_PERIODS = "this dataset's figures cover the whole follow-up window; it has no periods"
 
 FILTER_PREFIX = "where."
-VIEW_PARAMETERS = ("outcome", "measure", "by", "period")
+VIEW_PARAMETERS = ("outcome", "measure", "by", "period", "benchmark")
 _SHOWN_CHARACTERS = 40
 
 
@@ -41,6 +44,7 @@ class ExploreView:
     by: tuple[str, ...]
     where: Filters = field(default_factory=Filters)
     period: tuple[int, int] = (0, 0)
+    benchmark: str = DEFAULT_BENCHMARK
 
     def __post_init__(self) -> None:
         freeze_view_fields(self)
@@ -48,11 +52,13 @@ class ExploreView:
     def request(self, catalog: Catalog, audience: str = "official") -> TableRequest:
         """The validated table request for this view (QueryError if it does not validate)."""
         return validate_request(catalog, outcome=self.outcome, measure=self.measure, by=self.by,
-                                where=self.where, period=self.period, audience=audience)
+                                where=self.where, period=self.period, audience=audience,
+                                benchmark=self.benchmark)
 
     @classmethod
     def of(cls, request: TableRequest) -> ExploreView:
-        return cls(request.outcome, request.measure, request.by, request.where, request.period)
+        return cls(request.outcome, request.measure, request.by, request.where, request.period,
+                   request.benchmark)
 
 
 def default_view(catalog: Catalog) -> ExploreView:
@@ -71,6 +77,8 @@ def view_to_query_params(view: ExploreView, catalog: Catalog | None = None) -> d
     for code in sorted(view.where):
         if view.where[code]:
             params[f"{FILTER_PREFIX}{code}"] = ",".join(view.where[code])
+    if view.benchmark != DEFAULT_BENCHMARK:
+        params["benchmark"] = view.benchmark
     return params
 
 
@@ -96,7 +104,7 @@ def view_from_query_params(params: Mapping[str, str | list[str]],
         notices.append(f"Ignored {_shown(name)}={_shown(values.get(name, ''))}: {reason}")
 
     parts = {"outcome": default.outcome, "measure": default.measure, "by": default.by,
-             "period": None, "where": {}}
+             "period": None, "where": {}, "benchmark": default.benchmark}
     if "outcome" in values:
         if values["outcome"] in catalog.outcomes:
             parts["outcome"] = values["outcome"]
@@ -116,6 +124,11 @@ def view_from_query_params(params: Mapping[str, str | list[str]],
             parts["period"] = parse_period(values["period"], catalog)
         except ExplorerError:
             ignore("period", "not a year or a period like 2011-2015")
+    if "benchmark" in values:
+        if values["benchmark"] in BENCHMARKS:
+            parts["benchmark"] = values["benchmark"]
+        else:
+            ignore("benchmark", "not a benchmark (reference or total)")
     for name in sorted(name for name in values if name.startswith(FILTER_PREFIX)):
         code = name[len(FILTER_PREFIX):]
         if code not in catalog.dimensions:

@@ -58,6 +58,10 @@ def _build_parser() -> argparse.ArgumentParser:
     table = commands.add_parser("table", help="print a protected measure table (CSV or JSON)")
     _add_view_arguments(table)
     table.add_argument("--audience", default="official", help="public, official or statistician")
+    table.add_argument("--benchmark", choices=("reference", "total"), default="reference",
+                       help="what the comparison column compares each group with: the first "
+                            "breakdown's reference group (default) or its total; ratios are "
+                            "always compared with their reference group")
     table.add_argument("--format", choices=("csv", "json"), default="csv")
     table.add_argument("--database", type=Path, default=None,
                        help="DuckDB file (default: data/<dataset>.duckdb)")
@@ -126,14 +130,16 @@ def _add_view_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _view_request(args: argparse.Namespace, catalog, audience: str):
-    """The validated request the view arguments name (QueryError for anything invalid)."""
-    from explorer.tables.request import parse_period, parse_where, validate_request
+    """The validated request the view arguments name (QueryError for anything invalid); the
+    benchmark is ``--benchmark``'s where the command has it."""
+    from explorer.tables.request import (DEFAULT_BENCHMARK, parse_period, parse_where,
+                                         validate_request)
 
     return validate_request(
         catalog, outcome=args.outcome, measure=args.measure,
         by=[code.strip() for code in args.by.split(",") if code.strip()],
         where=parse_where(args.where), period=parse_period(args.period, catalog),
-        audience=audience)
+        audience=audience, benchmark=getattr(args, "benchmark", DEFAULT_BENCHMARK))
 
 
 def _cmd_build_data(args: argparse.Namespace) -> int:

@@ -5,7 +5,9 @@ same path as every other table (query -> disclosure control -> measures,
 explorer.tables) under the PUBLIC policy (threshold suppression and cell key perturbation), and
 writes only what that policy lets through: per row the breakdown labels, the measure and its
 95% CI, the perturbed count (of deaths, or of people with the outcome in a person-level
-dataset), the rounded denominator (person-years, or people), the reader status (``shown`` or
+dataset), the rounded denominator (person-years, or people), the comparison with the
+benchmark (higher, similar, lower, benchmark or empty, from the shown figures:
+explorer.tables.comparison; the table carries its sentence), the reader status (``shown`` or
 ``suppressed_primary``, CellStatus values), the GSS marker and the MeasureTable's row flags
 (levels, margins, reference group). No true count, no rule internals, no audit intervals.
 
@@ -101,6 +103,7 @@ def _rows(table: MeasureTable, dims: tuple[str, ...]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"dims": {code: str(record[code]) for code in dims}}
         for name in ROW_NUMBERS:
             row[name] = json_number(record[name])  # a hidden row's numbers are all empty already
+        row["comparison"] = str(record["comparison"])
         row["status"] = status.value
         row["marker"] = str(record["marker"])
         row["levels"] = {code: _level(flags[code]) for code in dims}
@@ -133,6 +136,7 @@ def view_document(catalog: Catalog, view: PublicView, table: MeasureTable) -> di
                   "policy": table.policy, "legend": table.legend, "notes": list(table.notes),
                   "events_label": table.events_label,
                   "denominator_label": table.denominator_label,
+                  "comparison_text": table.comparison_text,
                   "rows": _rows(table, dims)},
     }
 
@@ -185,15 +189,16 @@ def _write_validated(path: Path, text: str, dataset: str) -> None:
 def is_current(catalog: Catalog, path: Path, fingerprint: str | None = None) -> bool:
     """Whether ``path`` holds a valid published file of this catalog's dataset version, public
     policy version and public views (same codes and titles, in order), built from the database
-    whose ``fingerprint`` is given (not compared when None: no database to compare with);
-    ``--if-absent`` republishes otherwise."""
+    whose ``fingerprint`` is given (not compared when None: no database to compare with), with
+    the rows' comparisons; ``--if-absent`` republishes otherwise."""
     try:
         publication = load_publication(catalog.code, path)
     except PublishedFileError:
         return False
     if fingerprint is not None and publication.database_fingerprint != fingerprint:
         return False
-    return (publication.dataset_version == catalog.version
+    return (publication.carries_comparisons
+            and publication.dataset_version == catalog.version
             and publication.policy_label == policy_for(catalog, PUBLIC_AUDIENCE).label
             and [(v.code, v.title) for v in publication.views]
             == [(v.code, v.title) for v in catalog.public_views])

@@ -43,6 +43,7 @@ from explorer.release.headlines import headline
 from explorer.catalog.safe_messaging import SUPPORT_NOTICE
 from explorer.catalog.schema import PUBLIC_VIEW_MEASURES
 from explorer.sdc.status import CellStatus
+from explorer.tables.comparison import COMPARISONS
 from explorer.tables.request import TableRequest
 
 FORMAT = "linked-data-inequalities-explorer/published-views"
@@ -50,7 +51,10 @@ FORMAT_VERSION = 2
 PUBLISHED_STATUSES = (CellStatus.SHOWN, CellStatus.SUPPRESSED_PRIMARY)
 """The statuses a published row may carry (see the module docstring)."""
 ROW_NUMBERS = NUMBER_COLUMNS
-FRAME_COLUMNS = [*ROW_NUMBERS, "status", "marker"]
+FRAME_COLUMNS = [*ROW_NUMBERS, "comparison", "status", "marker"]
+"""A row's frame columns in the file. ``comparison`` (explorer.tables.comparison) is absent
+from files published before it: the view's MeasureTable then computes it from the row's shown
+numbers and flags (``restore_published``)."""
 PUBLIC_AUDIENCE = "public"
 
 
@@ -78,22 +82,27 @@ _YEAR = {"type": "integer", "minimum": 1800, "maximum": 2200}
 _ROW = schema_record({
     "dims": {"type": "object", "additionalProperties": {"type": "string"}},
     **{name: _NUMBER_OR_NULL for name in ROW_NUMBERS},
+    "comparison": {"enum": list(COMPARISONS)},
     "status": {"enum": [status.value for status in PUBLISHED_STATUSES]},
     "marker": {"type": "string", "pattern": r"^(\[[a-z]+\])*$"},
     "levels": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}},
     "margins": {"type": "object", "additionalProperties": {"type": "boolean"}},
     "is_margin": {"type": "boolean"},
     "is_reference": {"type": "boolean"},
-})
+}, required=["dims", *ROW_NUMBERS, "status", "marker", "levels", "margins", "is_margin",
+             "is_reference"])
 _TABLE = schema_record({
     "title": _TEXT, "unit": _TEXT, "method": _TEXT, "policy": _TEXT,
     "legend": {"type": "string"},
     "notes": {"type": "array", "items": {"type": "string"}},
     "events_label": _TEXT, "denominator_label": _TEXT,
+    "comparison_text": {"type": "string"},
     "rows": {"type": "array", "items": _ROW, "minItems": 1},
 }, required=["title", "unit", "method", "policy", "legend", "notes", "rows"])
 """A view's table. ``events_label`` and ``denominator_label`` (what the counts and denominators
-count) are absent from files published before person-level datasets: deaths, person-years."""
+count) are absent from files published before person-level datasets: deaths, person-years;
+``comparison_text`` (what the rows' ``comparison`` is against) and the rows' ``comparison``
+from files published before them."""
 _VIEW = schema_record({
     "code": {"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"},
     "title": _TEXT,
@@ -197,6 +206,9 @@ class Publication:
     generated_at: str
     views: tuple[PublishedView, ...]
     database_fingerprint: str | None = None
+    carries_comparisons: bool = True
+    """False for a file published before the ``comparison`` column (its tables compute it when
+    read; ``publish --if-absent`` publishes such a file again)."""
 
     @property
     def about_suicide(self) -> bool:
@@ -244,6 +256,9 @@ def _problem(document: Any) -> str | None:
         return "views: a view code is repeated"
     for index, view in enumerate(document["views"]):
         expected = [dimension["code"] for dimension in view["dimensions"]]
+        compared = {"comparison" in row for row in view["table"]["rows"]}
+        if len(compared) > 1:
+            return f"views.{index}.table.rows: some rows have a comparison and some do not"
         for number, row in enumerate(view["table"]["rows"]):
             where = f"views.{index}.table.rows.{number}"
             for part in ("dims", "levels", "margins"):
@@ -258,6 +273,8 @@ def _problem(document: Any) -> str | None:
                     return f"{where}: a hidden cell carries a number"
                 if "[c]" not in row["marker"]:
                     return f"{where}: a hidden cell has no [c] marker"
+            if row.get("comparison") and row["value"] is None:
+                return f"{where}: a row without a value carries a comparison"
             if any(isinstance(row[name], float) and not math.isfinite(row[name])
                    for name in ROW_NUMBERS):
                 return f"{where}: a number is not finite"
@@ -274,7 +291,10 @@ def _publication(source: Path, document: dict[str, Any]) -> Publication:
         provenance=tuple(document["provenance"]), linkage_method=document["linkage_method"],
         policy_label=policy["label"], policy_description=policy["description"],
         generated_at=document["generated_at"], views=views,
-        database_fingerprint=document.get("database_fingerprint"))
+        database_fingerprint=document.get("database_fingerprint"),
+        carries_comparisons=all("comparison" in view["table"]["rows"][0]
+                                and "comparison_text" in view["table"]
+                                for view in document["views"]))
 
 
 def _view(dataset: str, raw: dict[str, Any]) -> PublishedView:
@@ -282,9 +302,10 @@ def _view(dataset: str, raw: dict[str, Any]) -> PublishedView:
                                           tuple(d["residual"])) for d in raw["dimensions"])
     table = raw["table"]
     codes = [d.code for d in dimensions]
-    records = [{**row["dims"], **{name: row[name] for name in FRAME_COLUMNS}}
-               for row in table["rows"]]
-    frame = pd.DataFrame.from_records(records, columns=codes + FRAME_COLUMNS)
+    compared = "comparison" in table["rows"][0]  # all rows or none (_problem)
+    columns = [name for name in FRAME_COLUMNS if compared or name != "comparison"]
+    records = [{**row["dims"], **{name: row[name] for name in columns}} for row in table["rows"]]
+    frame = pd.DataFrame.from_records(records, columns=codes + columns)
     for name in ROW_NUMBERS:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
     flags = pd.DataFrame.from_records(
@@ -301,7 +322,8 @@ def _view(dataset: str, raw: dict[str, Any]) -> PublishedView:
                                       notes=tuple(table["notes"]),
                                       events_label=table.get("events_label", "Deaths"),
                                       denominator_label=table.get("denominator_label",
-                                                                  "Person-years"))
+                                                                  "Person-years"),
+                                      comparison_text=table.get("comparison_text"))
     return PublishedView(code=raw["code"], title=raw["title"],
                          outcome_label=raw["outcome"]["label"], measure_label=raw["measure"]["label"],
                          about_suicide=raw["about_suicide"],
@@ -322,7 +344,7 @@ def display_frame(view: PublishedView) -> pd.DataFrame:
     return frame.rename(columns={
         "value": f"{value} ({table.unit})", "lower": "Lower 95% CI", "upper": "Upper 95% CI",
         "events": table.events_label, "denominator": table.denominator_label,
-        "status": "Status", "marker": "Marker"})
+        "comparison": "Compared with benchmark", "status": "Status", "marker": "Marker"})
 
 
 def view_csv(view: PublishedView, publication: Publication) -> str:

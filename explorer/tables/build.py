@@ -67,16 +67,19 @@ def build_view_tables(request: TableRequest, catalog: Catalog, database: Databas
 
 
 def to_csv(table: MeasureTable) -> str:
-    """CSV of exactly the protected table: breakdown columns (labels), then COLUMNS."""
+    """CSV of exactly the protected table: breakdown columns (labels), then COLUMNS (with
+    ``comparison``: higher, similar, lower, benchmark or empty)."""
     return table.frame.to_csv(index=False, float_format="%.10g")
 
 
 def to_json(table: MeasureTable) -> str:
-    """The table with its metadata (title, unit, method, policy, legend, notes) as JSON."""
+    """The table with its metadata (title, unit, method, policy, legend, notes, and what the
+    ``comparison`` column compares each row with) as JSON."""
     rows = [{key: (None if isinstance(value, float) and math.isnan(value) else value)
              for key, value in row.items()} for row in table.frame.to_dict("records")]
     return json.dumps({"title": table.title, "unit": table.unit, "method": table.method,
                        "policy": table.policy, "legend": table.legend, "notes": list(table.notes),
+                       "comparison_text": table.comparison_text,
                        "columns": list(table.frame.columns), "rows": rows}, indent=2, default=str)
 
 

@@ -21,10 +21,12 @@ a person-time dataset, people with the outcome and people in a person-level one.
 
 ``frame`` columns: one per breakdown dimension (named by its code, holding category labels),
 ``value``, ``lower``, ``upper``, ``events`` (the count the policy allows: perturbed or rounded
-for the public, empty when hidden), ``denominator``, ``status`` (a reader status,
-``CellStatus.reader_status``: shown, suppressed_primary or suppressed_secondary), ``marker``
-(GSS: [c] hidden, [u] low reliability, [x] not available, [z] not applicable) and ``rule``
-(not in published views). A measure for a hidden cell is hidden with the same marker.
+for the public, empty when hidden), ``denominator``, ``comparison`` (the row against the
+request's benchmark: higher, similar, lower, benchmark, or "" when not compared;
+explorer.tables.comparison, which also writes the table's ``comparison_text``), ``status`` (a
+reader status, ``CellStatus.reader_status``: shown, suppressed_primary or suppressed_secondary),
+``marker`` (GSS: [c] hidden, [u] low reliability, [x] not available, [z] not applicable) and
+``rule`` (not in published views). A measure for a hidden cell is hidden with the same marker.
 Rates (and proportions, ratios, indices) from fewer than ``rate_reliability.hide_below`` shown
 events are not calculated ([x]), and from fewer than ``flag_below`` are marked [u], as ONS does
 for death statistics.
@@ -48,9 +50,12 @@ from explorer.measures.proportions import proportion
 from explorer.sdc.protected_table import ProtectedTable, ReadOnly
 from explorer.sdc.status import CellStatus, Marker, marker_legend
 from explorer.sdc.structure import TOTAL  # noqa: F401 - re-exported for the row flags
+from explorer.tables.comparison import (COMPARISONS, NOT_COMPARED,
+                                        compare_with_benchmark, dimension_labels, reference_for)
 from explorer.tables.request import TableRequest
 
-COLUMNS = ["value", "lower", "upper", "events", "denominator", "status", "marker", "rule"]
+COLUMNS = ["value", "lower", "upper", "events", "denominator", "comparison", "status", "marker",
+           "rule"]
 NUMBER_COLUMNS = ("value", "lower", "upper", "events", "denominator")
 """The numbers of a row: a hidden row carries none of them, denominators included (docs/sdc.md,
 attack 3)."""
@@ -77,12 +82,13 @@ class MeasureTable:
     Made only by this module's functions (see the module docstring); read-only."""
 
     __slots__ = ("_request", "_frame", "_row_flags", "_dimensions", "_title", "_unit", "_method",
-                 "_policy", "_legend", "_notes", "_events_label", "_denominator_label")
+                 "_policy", "_legend", "_notes", "_events_label", "_denominator_label",
+                 "_comparison_text")
 
     def __init__(self, *, token: object, request: TableRequest, frame: pd.DataFrame,
                  row_flags: pd.DataFrame, title: str, unit: str, method: str, policy: str,
                  legend: str, notes: tuple[str, ...], events_label: str = DEATHS,
-                 denominator_label: str = PERSON_YEARS) -> None:
+                 denominator_label: str = PERSON_YEARS, comparison_text: str = "") -> None:
         if token is not _MEASURES_TOKEN:
             raise TypeError("a MeasureTable can only be made by the measures step "
                             "(explorer.tables.measure_table.measure_table and its siblings)")
@@ -102,7 +108,8 @@ class MeasureTable:
                             ("_dimensions", dimensions), ("_title", title), ("_unit", unit),
                             ("_method", method), ("_policy", policy), ("_legend", legend),
                             ("_notes", tuple(notes)), ("_events_label", events_label),
-                            ("_denominator_label", denominator_label)):
+                            ("_denominator_label", denominator_label),
+                            ("_comparison_text", comparison_text)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -116,7 +123,8 @@ class MeasureTable:
         constructor call, so an unpickled table is checked like a new one."""
         return (_unpickle, (self._request, self._frame, self._row_flags, self._title, self._unit,
                             self._method, self._policy, self._legend, self._notes,
-                            self._events_label, self._denominator_label))
+                            self._events_label, self._denominator_label,
+                            self._comparison_text))
 
     request: ReadOnly[TableRequest] = ReadOnly()
     frame: ReadOnly[pd.DataFrame] = ReadOnly(
@@ -135,6 +143,8 @@ class MeasureTable:
     events_label: ReadOnly[str] = ReadOnly("What the events column counts, e.g. 'Deaths'.")
     denominator_label: ReadOnly[str] = ReadOnly(
         "What the denominator column counts, e.g. 'Person-years'.")
+    comparison_text: ReadOnly[str] = ReadOnly(
+        "What the comparison column compares each row with, in plain words ('' for counts).")
 
     def __repr__(self) -> str:
         return (f"<MeasureTable {self._request.measure} by {'x'.join(self._dimensions) or '-'}: "
@@ -142,29 +152,42 @@ class MeasureTable:
 
 
 def _unpickle(request, frame, row_flags, title, unit, method, policy, legend,
-              notes, events_label=None, denominator_label=None) -> MeasureTable:
+              notes, events_label=None, denominator_label=None,
+              comparison_text="") -> MeasureTable:
     return _seal(request, frame, row_flags, title=title, unit=unit, method=method, policy=policy,
                  legend=legend, notes=notes, events_label=events_label or DEATHS,
-                 denominator_label=denominator_label or PERSON_YEARS)
+                 denominator_label=denominator_label or PERSON_YEARS,
+                 comparison_text=comparison_text)
 
 
 def _seal(request: TableRequest, frame: pd.DataFrame, row_flags: pd.DataFrame, *, title: str,
           unit: str, method: str, policy: str, legend: str | None = None,
           notes: tuple[str, ...] = (), events_label: str = DEATHS,
-          denominator_label: str = PERSON_YEARS) -> MeasureTable:
+          denominator_label: str = PERSON_YEARS, comparison_text: str = "") -> MeasureTable:
     """The one call of the constructor in the measures step: refuses a hidden row that carries
-    a number (a bug upstream), and writes the legend of the markers used when none is given."""
+    a number (a bug upstream), a frame without a valid ``comparison`` column, or a row marked
+    by it whose value is not shown; writes the legend of the markers used when none is given."""
     hidden = ~frame["status"].isin([SHOWN]).to_numpy()
     carrying = hidden & frame[list(NUMBER_COLUMNS)].notna().any(axis=1).to_numpy()
     if carrying.any():
         raise ValueError(f"{int(carrying.sum())} hidden rows carry a number; not sealing the table")
+    if "comparison" not in frame.columns:
+        raise ValueError("the frame has no comparison column; not sealing the table")
+    unknown = set(frame["comparison"]) - set(COMPARISONS)
+    if unknown:
+        raise ValueError(f"comparison values {sorted(map(str, unknown))} are not among "
+                         f"{list(COMPARISONS)}; not sealing the table")
+    marked = (frame["comparison"] != NOT_COMPARED).to_numpy() & frame["value"].isna().to_numpy()
+    if marked.any():
+        raise ValueError(f"{int(marked.sum())} rows without a shown value carry a comparison; "
+                         "not sealing the table")
     if legend is None:
         used = {m for marker in frame["marker"] for m in str(marker).replace("][", "] [").split()}
         legend = marker_legend(used) if used else ""
     return MeasureTable(token=_MEASURES_TOKEN, request=request, frame=frame, row_flags=row_flags,
                         title=title, unit=unit, method=method, policy=policy, legend=legend,
                         notes=tuple(notes), events_label=events_label,
-                        denominator_label=denominator_label)
+                        denominator_label=denominator_label, comparison_text=comparison_text)
 
 
 def replaced_for_leak_tests(table: MeasureTable, **changes) -> MeasureTable:
@@ -176,7 +199,8 @@ def replaced_for_leak_tests(table: MeasureTable, **changes) -> MeasureTable:
     fields = {"request": table.request, "frame": table.frame, "row_flags": table.row_flags,
               "title": table.title, "unit": table.unit, "method": table.method,
               "policy": table.policy, "legend": table.legend, "notes": table.notes,
-              "events_label": table.events_label, "denominator_label": table.denominator_label}
+              "events_label": table.events_label, "denominator_label": table.denominator_label,
+              "comparison_text": table.comparison_text}
     unknown = set(changes) - set(fields)
     if unknown:
         raise TypeError(f"unknown MeasureTable fields {sorted(unknown)}")
@@ -194,9 +218,22 @@ def measure_table(protected: ProtectedTable, request: TableRequest, catalog: Cat
     flags = _row_flags(cells, dims, request, catalog).loc[frame.index] if dims else \
         pd.DataFrame({name: np.zeros(len(frame), dtype=bool) for name in FLAG_COLUMNS})
     events_label, denominator_label = count_labels(catalog, request.measure)
+    comparison, comparison_text = compare_with_benchmark(
+        frame, flags.set_axis(frame.index), request, reference=reference_for(catalog, request),
+        labels=dimension_labels(catalog, request))
+    frame = _with_comparison(frame, comparison)
     return _seal(request, frame, flags, title=request.describe(catalog), unit=unit, method=method,
                  policy=_policy_label(protected), notes=tuple(notes) + protected.notes,
-                 events_label=events_label, denominator_label=denominator_label)
+                 events_label=events_label, denominator_label=denominator_label,
+                 comparison_text=comparison_text)
+
+
+def _with_comparison(frame: pd.DataFrame, comparison) -> pd.DataFrame:
+    """``frame`` with its ``comparison`` column (a Series on its index, or one value for every
+    row) placed after ``denominator``."""
+    frame = frame.drop(columns=["comparison"], errors="ignore")
+    frame.insert(frame.columns.get_loc("denominator") + 1, "comparison", comparison)
+    return frame
 
 
 def count_labels(catalog: Catalog, measure: str) -> tuple[str, str]:
@@ -237,6 +274,7 @@ def linkage_measure_table(protected: ProtectedTable, dimension: str, catalog: Ca
                         multiplier=100)
     for column, values in zip(("value", "lower", "upper"), (result.value, result.lower, result.upper)):
         frame[column] = np.round(values, 2)
+    frame = _with_comparison(frame, NOT_COMPARED)  # linkage tables are not compared
     return _seal(_linkage_request(catalog, dimension, audience), frame[[dimension, *COLUMNS]],
                  pd.DataFrame(flags),
                  title=f"Records linked into the cohort, by {chosen.label.lower()}",
@@ -259,6 +297,7 @@ def linkage_evaluation_measure_tables(protected: ProtectedTable, dimension: str,
     tables = {}
     for name, (frame, flags) in evaluation_frames(protected, dimension, catalog).items():
         title, unit, formula = words[name]
+        frame = _with_comparison(frame, NOT_COMPARED)  # linkage tables are not compared
         tables[name] = _seal(
             _linkage_request(catalog, dimension, audience), frame[[dimension, *COLUMNS]], flags,
             title=f"{title}, by {chosen.label.lower()}", unit=unit,
@@ -276,7 +315,8 @@ def linkage_bias_measure_tables(protected: ProtectedTable, characteristic: str,
     ...}``), from the protected characteristic x linked-or-not table
     (explorer.tables.linkage_cells.bias_frames)."""
     chosen = catalog.dimension(characteristic)
-    frames = bias_frames(protected, characteristic, catalog)
+    frames = {name: (_with_comparison(frame, NOT_COMPARED), flags)  # not compared
+              for name, (frame, flags) in bias_frames(protected, characteristic, catalog).items()}
     frame, flags = frames["shares"]
     shares = _seal(
         _linkage_request(catalog, characteristic, audience),
@@ -313,13 +353,22 @@ def _linkage_request(catalog: Catalog, dimension: str, audience: str) -> TableRe
 def restore_published(request: TableRequest, frame: pd.DataFrame, row_flags: pd.DataFrame, *,
                       title: str, unit: str, method: str, policy: str, legend: str,
                       notes: tuple[str, ...], events_label: str = DEATHS,
-                      denominator_label: str = PERSON_YEARS) -> MeasureTable:
+                      denominator_label: str = PERSON_YEARS,
+                      comparison_text: str | None = None) -> MeasureTable:
     """A view of the published file (validated by explorer.release.published_file) back as a MeasureTable:
-    its frame (breakdown labels, numbers, status, marker; no rule) and the row flags that
-    publishing wrote from the MeasureTable it published."""
+    its frame (breakdown labels, numbers, comparison, status, marker; no rule) and the row flags
+    that publishing wrote from the MeasureTable it published. A frame without a ``comparison``
+    column (a file published before it) gets one computed from its shown values and row flags
+    (the reference group is the row flagged ``is_reference``), as does its ``comparison_text``
+    when none is given."""
+    if "comparison" not in frame.columns:
+        comparison, computed = compare_with_benchmark(frame, row_flags.set_axis(frame.index),
+                                                      request)
+        frame = _with_comparison(frame, comparison)
+        comparison_text = computed if comparison_text is None else comparison_text
     return _seal(request, frame, row_flags, title=title, unit=unit, method=method,
                  policy=policy, legend=legend, notes=notes, events_label=events_label,
-                 denominator_label=denominator_label)
+                 denominator_label=denominator_label, comparison_text=comparison_text or "")
 
 
 def _policy_label(protected: ProtectedTable) -> str:

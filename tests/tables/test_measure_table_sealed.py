@@ -151,6 +151,9 @@ def test_measure_frames_carry_reader_statuses(census_catalog, database):
 
 
 OWN_MODULES = ("explorer/tables/measure_table.py", "explorer/app/charts.py",
+               "explorer/app/chart_rows.py", "explorer/app/chart_style.py",
+               "explorer/app/trend_charts.py", "explorer/app/two_way_charts.py",
+               "explorer/app/chart_text.py", "explorer/app/table_display.py",
                "explorer/tables/linkage_quality.py", "explorer/release/published_file.py",
                "explorer/release/publish.py", "explorer/release/headlines.py",
                "explorer/app/downloads.py", "explorer/tables/build.py", "explorer/app/cached.py")
