@@ -120,6 +120,15 @@ class Truth:
                 f'SUM(person_years) AS person_years FROM person_time GROUP BY ALL').df()
         return self._frames[key]
 
+    def _stored_codes(self, code: str, codes) -> list[int]:
+        """The codes stored in the database for categories ``codes`` of dimension ``code``: a
+        grouping's column holds its base's codes (catalog grouping_of)."""
+        dimension = self.catalog.dimension(code)
+        if dimension.grouping_of is None:
+            return list(codes)
+        base = self.catalog.dimension(dimension.grouping_of)
+        return [stored for stored, group in dimension.group_of(base).items() if group in set(codes)]
+
     def cell(self, outcome: str, by: Sequence[str], levels: tuple, where: dict[str, str] | None = None,
              years: tuple[int, int] | None = None, column: str = "events") -> float:
         """The true value of one cell: ``levels`` per breakdown dimension (a category key, a
@@ -131,11 +140,11 @@ class Truth:
         for code, level in zip(by, levels):  # levels: category codes, group keys or TOTAL
             if level != TOTAL:
                 leaves = dimension_levels(self.catalog.dimension(code)).leaves(level)
-                mask &= frame[code].isin(list(leaves)).to_numpy()
+                mask &= frame[code].isin(self._stored_codes(code, leaves)).to_numpy()
         for code, choice in where.items():  # filters: a category or group key
             dimension = self.catalog.dimension(code)
             codes = [dimension.category_by_key(k).code for k in dimension.filter_keys(choice)]
-            mask &= frame[code].isin(codes).to_numpy()
+            mask &= frame[code].isin(self._stored_codes(code, codes)).to_numpy()
         first_year = self.catalog.outcome(outcome).first_year
         lo, hi = years or (self.catalog.follow_up.first_year, self.catalog.follow_up.last_year)
         mask &= frame["year"].between(max(lo, first_year), hi).to_numpy()

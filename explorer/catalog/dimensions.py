@@ -26,9 +26,15 @@ class Category:
     key: str
     label: str
     residual: bool = False
+    children: tuple[str, ...] = ()
+    """In a grouping dimension (``Dimension.grouping_of``): the base dimension's category keys
+    this group holds; empty otherwise."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "key": self.key, "label": self.label, "residual": self.residual}
+        data = {"code": self.code, "key": self.key, "label": self.label, "residual": self.residual}
+        if self.children:
+            data["children"] = list(self.children)
+        return data
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,31 @@ class Dimension:
     categories: tuple[Category, ...]
     hierarchy: Hierarchy | None = None
     standardisation_bands: bool = False
+    grouping_of: str | None = None
+    """The base dimension this one is a coarser grouping of (catalog ``grouping_of``): it is
+    stored in the base's column, and each of its categories holds some of the base's categories
+    (``Category.children``), a fixed, declared partition of them. None for a stored dimension."""
+    coarser: tuple[str, ...] = ()
+    """Codes of the dimensions that group this one's categories more coarsely, filled by the
+    loader: the groupings declared ``grouping_of`` this dimension, and the parent dimension of
+    its hierarchy (ethnicity for ethnicity_detailed)."""
+
+    @property
+    def is_grouping(self) -> bool:
+        """True for a grouping of another dimension (``grouping_of``)."""
+        return self.grouping_of is not None
+
+    def group_of(self, base: Dimension) -> dict[int, int]:
+        """For a grouping dimension: the base's category code -> this dimension's group code
+        (every base category is in exactly one group; the loader checks it)."""
+        if base.code != self.grouping_of:
+            raise QueryError(f"dimension {self.code!r} is not a grouping of {base.code!r}")
+        return {base.category_by_key(child).code: category.code
+                for category in self.categories for child in category.children}
+
+    def base_keys(self, key: str) -> tuple[str, ...]:
+        """For a grouping dimension: the base's category keys the group ``key`` holds."""
+        return tuple(self.category_by_key(key).children)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -164,6 +195,8 @@ class Dimension:
     def to_dict(self) -> dict[str, Any]:
         plain = ("label", "table", "column", "reference", "ordered", "order_direction",
                  "standardisation_bands")
+        if self.grouping_of is not None:  # stored in its base's column, as in the catalog file
+            plain = ("label", "reference", "ordered", "order_direction", "grouping_of")
         return {**{name: getattr(self, name) for name in plain},
                 "hierarchy": None if self.hierarchy is None else self.hierarchy.to_dict(),
                 "categories": [category.to_dict() for category in self.categories]}

@@ -32,7 +32,7 @@ from explorer.catalog.source import Source, SourceProblem, build_source
 from explorer.catalog.sections import (
     CatalogProblem, build_cohort, build_dimension, build_follow_up, build_outcome,
     build_explore_default, build_standard_population, build_structural_zeros, build_tables,
-    check_dimension_tables,
+    check_dimension_tables, link_coarser,
 )
 from explorer.errors import CatalogError
 
@@ -155,8 +155,8 @@ def _build_catalog(source_path: Path, document: dict[str, Any]) -> Catalog:
     cohort = build_cohort(document["cohort"], tables, shape)
     follow_up = build_follow_up(dataset["follow_up"], shape)
     raw_dimensions = document["dimensions"]
-    dimensions = {code: build_dimension(code, raw, tables, raw_dimensions)
-                  for code, raw in raw_dimensions.items()}
+    dimensions = link_coarser({code: build_dimension(code, raw, tables, raw_dimensions)
+                               for code, raw in raw_dimensions.items()})
     check_dimension_tables(cohort, dimensions)
     outcomes = {code: build_outcome(code, raw, tables, cohort, follow_up, shape)
                 for code, raw in document["outcomes"].items()}
@@ -209,7 +209,8 @@ def _build_source(raw: dict[str, Any] | None, tables, cohort, dimensions, outcom
     try:
         return build_source(
             raw, persons_table=persons, persons_columns=tables[persons].columns,
-            person_dimensions={code: d for code, d in dimensions.items() if d.table == persons},
+            person_dimensions={code: d for code, d in dimensions.items()
+                               if d.table == persons and d.grouping_of is None},
             outcome_columns={code: outcome.event_column for code, outcome in outcomes.items()},
             model_columns=(cohort.join_key, cohort.record_key_column, cohort.cohort_filter_column))
     except SourceProblem as problem:

@@ -65,9 +65,12 @@ _CATEGORY = schema_record(
         "key": _IDENTIFIER,
         "label": _TEXT,
         "residual": {"type": "boolean"},
+        "children": {"type": "array", "items": _IDENTIFIER, "minItems": 1, "uniqueItems": True},
     },
     required=["code", "key", "label"],
 )
+"""A category. ``children`` only in a grouping dimension (``grouping_of``): the base
+dimension's category keys the group holds (checked by explorer.catalog.sections)."""
 
 _KEY_LIST = {"type": "array", "items": _IDENTIFIER, "minItems": 1}
 
@@ -86,6 +89,7 @@ _DIMENSION = schema_record(
         "label": _TEXT,
         "table": _IDENTIFIER,
         "column": _IDENTIFIER,
+        "grouping_of": _IDENTIFIER,
         "reference": _IDENTIFIER,
         "ordered": {"type": "boolean"},
         "order_direction": {"enum": ["advantaged_first", "disadvantaged_first"]},
@@ -98,8 +102,11 @@ _DIMENSION = schema_record(
         },
         "categories": {"type": "array", "items": _CATEGORY, "minItems": 1},
     },
-    required=["label", "table", "column", "reference", "ordered", "categories"],
+    required=["label", "reference", "ordered", "categories"],
 )
+"""A dimension: a stored one names its ``table`` and ``column``; a grouping names the dimension
+it groups (``grouping_of``) instead, and is read from that dimension's column (one or the
+other, checked by explorer.catalog.sections)."""
 
 _OUTCOME = schema_record(
     {

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from explorer.catalog.dimensions import Category, Dimension, Hierarchy, HierarchyGroup
+from explorer.catalog.groupings import (  # noqa: F401 (link_coarser: re-exported for the loader)
+    _check_grouping, _grouping_base, link_coarser)
 from explorer.catalog.model import (
     Cohort, Column, ExploreDefault, ExposureIndex, FollowUp, Outcome, StandardPopulation,
     StructuralZero, Table,
@@ -116,6 +118,11 @@ def check_dimension_tables(cohort: Cohort, dimensions: dict[str, Dimension]) -> 
     for code, dimension in dimensions.items():
         if dimension.table == cohort.persons_table:
             continue
+        if dimension.grouping_of is not None:
+            raise CatalogProblem(["dimensions", code, "grouping_of"],
+                                 f"a grouping must be of a dimension of table "
+                                 f"{cohort.persons_table!r} (one value per person); "
+                                 f"{dimension.grouping_of!r} is stored in {dimension.table!r}")
         if exposure is None:
             raise CatalogProblem(["dimensions", code, "table"],
                                  f"dimension {code!r} must be a column of table "
@@ -146,7 +153,7 @@ def _build_categories(code: str, raw: list[dict[str, Any]]) -> tuple[Category, .
         seen_codes[item["code"]] = index
         seen_keys[item["key"]] = index
         categories.append(Category(item["code"], item["key"], item["label"],
-                                   item.get("residual", False)))
+                                   item.get("residual", False), tuple(item.get("children", ()))))
     return tuple(categories)
 
 
@@ -198,6 +205,21 @@ def _build_hierarchy(code: str, raw: dict[str, Any], categories: tuple[Category,
 def build_dimension(code: str, raw: dict[str, Any], tables: dict[str, Table],
                     raw_dimensions: dict[str, Any]) -> Dimension:
     path: list[str | int] = ["dimensions", code]
+    grouping_of = raw.get("grouping_of")
+    if grouping_of is not None:
+        base_raw = _grouping_base(code, raw, raw_dimensions)
+        _check_grouping(code, raw, base_raw)
+        raw = {**raw, "table": base_raw["table"], "column": base_raw["column"]}
+    else:
+        for key in ("table", "column"):
+            if key not in raw:
+                raise CatalogProblem(path + [key], "required key is missing (a dimension names "
+                                                   "its table and column, or the dimension it "
+                                                   "groups with grouping_of)")
+        for index, item in enumerate(raw["categories"]):
+            if "children" in item:
+                raise CatalogProblem(path + ["categories", index, "children"],
+                                     "only a grouping dimension (grouping_of) has children")
     require_column(tables, raw["table"], raw["column"], path + ["table"], path + ["column"])
     categories = _build_categories(code, raw["categories"])
     by_key = {category.key: category for category in categories}
@@ -220,7 +242,8 @@ def build_dimension(code: str, raw: dict[str, Any], tables: dict[str, Table],
                      reference=reference, ordered=raw["ordered"],
                      order_direction=raw.get("order_direction"), categories=categories,
                      hierarchy=hierarchy,
-                     standardisation_bands=raw.get("standardisation_bands", False))
+                     standardisation_bands=raw.get("standardisation_bands", False),
+                     grouping_of=grouping_of)
 
 
 def build_outcome(code: str, raw: dict[str, Any], tables: dict[str, Table],

@@ -78,16 +78,59 @@ def shared_events_frame(request: TableRequest, catalog: Catalog, runner: QueryRu
     query_by = _query_by(request, catalog, dimensions)
     filters = _filters(request, catalog)
     age = catalog.standardisation_dimension
-    if filters.get(age.code) == ["__none__"]:
+    if filters.get(age.code) == ["__none__"] or _selects_nobody(filters):
         return _empty_events_frame([*query_by, catalog.cohort.year_column, age.code])
     return runner.breakdown(request.outcome, query_by, filters=filters, period=request.period,
                             by_year=True)
 
 
+def summed_by_groups(frame: pd.DataFrame, catalog: Catalog,
+                     dimensions: list[Dimension]) -> pd.DataFrame:
+    """A query's rows by ``dimensions`` with each grouping dimension's base codes turned into
+    group codes and the other (additive) columns summed per group; unchanged when no dimension
+    is a grouping. For callers that index the rows by category (e.g. the linkage rate table)."""
+    if not any(d.grouping_of is not None for d in dimensions) or frame.empty:
+        return frame
+    codes = [d.code for d in dimensions]
+    return _grouped(frame, catalog, dimensions).groupby(codes, as_index=False).sum()
+
+
 def request_filters(request: TableRequest, catalog: Catalog) -> dict[str, list[str]]:
-    """The request's filters as category keys (a hierarchy group becomes its categories)."""
-    return {code: [key for choice in choices for key in catalog.dimension(code).filter_keys(choice)]
-            for code, choices in request.where.items()}
+    """The request's filters as category keys of stored dimensions (a hierarchy group becomes
+    its categories; a group of a grouping dimension becomes its base's categories, kept with a
+    filter on the base itself only where both select them). An empty list selects nobody."""
+    filters: dict[str, list[str]] = {}
+    for code, choices in request.where.items():
+        dimension = catalog.dimension(code)
+        keys = [key for choice in choices for key in dimension.filter_keys(choice)]
+        if dimension.grouping_of is not None:
+            code = dimension.grouping_of
+            keys = [base for key in keys for base in dimension.base_keys(key)]
+        if code in filters:
+            keys = [key for key in filters[code] if key in keys]
+        filters[code] = keys
+    return filters
+
+
+def _selects_nobody(filters: dict[str, list[str]]) -> bool:
+    """True when a filter on a grouping and one on its base select no category in common."""
+    return any(len(keys) == 0 for keys in filters.values())
+
+
+def _grouped(frame: pd.DataFrame, catalog: Catalog, dimensions: list[Dimension]) -> pd.DataFrame:
+    """The query's rows with each grouping dimension's column turned from its base's category
+    codes (the query reads the base column under the grouping's name) into group codes. Rows are
+    not summed here: the callers add every row into its cell, so a group's events, person-years,
+    persons and record-key sum are those of the people in its base categories, exactly as the
+    subtotal of the same people would be (docs/sdc.md)."""
+    groupings = [d for d in dimensions if d.grouping_of is not None]
+    if not groupings or frame.empty:
+        return frame
+    frame = frame.copy()
+    for dimension in groupings:
+        mapping = dimension.group_of(catalog.dimension(dimension.grouping_of))
+        frame[dimension.code] = frame[dimension.code].map(mapping).astype("int64")
+    return frame
 
 
 def _filters(request: TableRequest, catalog: Catalog) -> dict[str, list[str]]:
@@ -117,11 +160,12 @@ def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
         keys = list(dict.fromkeys([*query_by, *([year_column] if trend else []), age.code]))
         frame = (shared.groupby(keys, as_index=False)[["events", "person_years", "record_key_sum"]]
                  .sum() if len(shared) else shared[[*keys, "events", "person_years", "record_key_sum"]])
-    elif filters.get(age.code) == ["__none__"]:
+    elif filters.get(age.code) == ["__none__"] or _selects_nobody(filters):
         frame = _empty_events_frame([*query_by, year_column, age.code])
     else:
         frame = runner.breakdown(request.outcome, query_by, filters=filters, period=request.period,
                                  by_year=trend)
+    frame = _grouped(frame, catalog, dimensions)
 
     bands = [age.category_by_key(key).code for key in age_bands_for(catalog, request.outcome)]
     sexes = [c.code for c in catalog.dimension(also).categories] if also else [None]
@@ -166,12 +210,15 @@ def _persons_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
     in a person-level one, those whose outcome flag is set."""
     where = request_filters(request, catalog)
     codes = [d.code for d in dimensions]
-    if catalog.is_person_level:
-        frame, numerator = runner.flags_breakdown(request.outcome, codes, filters=where), "events"
+    numerator = "events" if catalog.is_person_level else "deaths"
+    if _selects_nobody(where):
+        frame = pd.DataFrame(columns=[*codes, "persons", numerator, "record_key_sum"])
+    elif catalog.is_person_level:
+        frame = runner.flags_breakdown(request.outcome, codes, filters=where)
     else:
         frame = runner.persons_breakdown(request.outcome, codes, filters=where,
                                          period=request.period)
-        numerator = "deaths"
+    frame = _grouped(frame, catalog, dimensions)
     levels, cells, labels = _layout(dimensions)
     cell_index = {cell: i for i, cell in enumerate(cells)}
     events, persons, record_keys = (np.zeros(len(cells)) for _ in range(3))

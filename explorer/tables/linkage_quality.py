@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.tables.aggregate import dimension_labels, dimension_levels
+from explorer.tables.aggregate import dimension_labels, dimension_levels, summed_by_groups
 from explorer.catalog import Catalog
 from explorer.db.connection import Database
 from explorer.db.runner import QueryRunner
@@ -29,7 +29,8 @@ def linkage_rate_table(catalog: Catalog, database: Database, dimension: str,
     out the linked and unlinked counts as one RawTable, protect it under the audience's policy,
     and hand the ProtectedTable to the measures step (explorer.tables.measure_table)."""
     chosen = catalog.dimension(dimension)
-    frame = QueryRunner(database, catalog).linkage_rates(dimension)
+    frame = summed_by_groups(QueryRunner(database, catalog).linkage_rates(dimension), catalog,
+                             [chosen])  # a coarser grouping (grouping_of): its base's rows summed
     levels = dimension_levels(chosen)
     by_code = frame.set_index(dimension)
     linked = np.array([by_code["linked"].get(code, 0) for code in levels.categories], dtype=float)

@@ -21,9 +21,10 @@ pytestmark = pytest.mark.unit
 
 PROJECT = Path(__file__).resolve().parents[2]
 EXPECTED_DIMENSIONS = [
-    "sex", "age_group", "ethnicity", "ethnicity_detailed", "religion", "disability",
-    "partnership", "nssec", "qualification", "economic_activity", "tenure", "region",
-    "deprivation_quintile", "armed_forces",
+    "sex", "age_group", "ethnicity", "ethnicity_detailed", "religion", "religion_grouped",
+    "disability", "disability_grouped", "partnership", "nssec", "qualification",
+    "economic_activity", "tenure", "region", "region_grouped", "deprivation_quintile",
+    "armed_forces",
 ]
 EXPECTED_OUTCOMES = ["all_cause", "suicide", "covid19", "circulatory", "cancer"]
 

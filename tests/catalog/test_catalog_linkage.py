@@ -11,26 +11,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from explorer.catalog import load_catalog, load_catalog_file
 from explorer.catalog.child_wording import child_wording_problems
-from explorer.paths import catalog_dir
+from catalog_variants import catalog_document, catalog_variant
 from test_catalog import _assert_catalog_error, _set
 
 pytestmark = pytest.mark.unit
 
 
 def _justice_document() -> dict[str, Any]:
-    return yaml.safe_load((catalog_dir() / "justice_education.yaml").read_text(encoding="utf-8"))
+    return catalog_document("justice_education")
 
 
 def _write(tmp_path: Path, mutate: Callable[[dict[str, Any]], Any]) -> Path:
-    document = _justice_document()
-    mutate(document)
-    path = tmp_path / "justice_variant.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+    return catalog_variant(tmp_path, "justice_education", mutate)
 
 
 def test_the_justice_education_catalog_loads_with_its_linkage_sections() -> None:
