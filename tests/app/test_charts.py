@@ -241,11 +241,11 @@ def test_group_chart_marks_reference_total_unit_title_and_legend(census_catalog,
     table = _table(census_catalog, database, outcome="suicide", measure="asmr", by=["disability"])
     content = figure_json(charts.chart_for(table))
     names = [trace["name"] for trace in content["data"]]
-    assert "Reference group: Not limited" in names and "Total and subtotals" in names
+    assert "Not limited (the group others are compared with)" in names and "Everyone (total)" in names
     assert content["layout"]["title"]["text"] == table.title
     assert content["layout"]["xaxis"]["title"]["text"] == table.unit
     colours = {trace["marker"]["color"] for trace in content["data"]}
-    assert colours <= set(charts.OKABE_ITO.values())
+    assert colours <= set(charts.COLOURS.values())
     assert all(trace["error_x"]["symmetric"] is False for trace in content["data"])
     total = float(table.frame["value"].iat[-1])
     assert any(s.get("x0") == total for s in content["layout"]["shapes"])  # Total reference line
@@ -359,8 +359,9 @@ def test_charts_use_the_carried_flags_not_the_labels(census_catalog, measure):
     assert labels == ["Total", "Female", "Total (all groups)"]  # unique on the axis
     content = figure_json(charts.group_chart(table))
     by_trace = {trace["name"]: list(trace["y"]) for trace in content["data"]}
-    assert by_trace == {"Groups": ["Total"], "Reference group: Female": ["Female"],
-                        "Total and subtotals": ["Total (all groups)"]}
+    groups = "Each group" if measure == "count" else "Higher than Female"  # rates: by comparison
+    assert by_trace == {groups: ["Total"], "Female (the group others are compared with)": ["Female"],
+                        "Everyone (total)": ["Total (all groups)"]}
     if measure == "crude_rate":  # the dotted line is at the real total's rate
         total = float(table.frame["value"].iat[2])
         assert [s["x0"] for s in content["layout"]["shapes"]] == [total]
@@ -400,9 +401,9 @@ def test_trend_chart_keeps_hidden_years_as_labelled_gaps(census_catalog, databas
     shown_values = set(table.frame["value"].dropna().astype(float))
     assert shown_y <= shown_values
     crosses = [trace for trace in figure.data if trace.mode == "markers"]
-    assert len(crosses) == 1 and set(crosses[0].y) == {0}  # gaps drawn on the axis, not at a value
+    assert crosses and all(set(c.y) == {0} for c in crosses)  # gaps drawn on the axis, not at a value
     secret = review[review["status"].str.startswith("suppressed") & (review["true_value"] >= 1)]
-    assert any("[c] hidden" in text for text in crosses[0].hovertext)
+    assert any("[c] hidden" in text for c in crosses for text in c.hovertext)
     assert len(secret) > 0
     gaps = 0
     for trace in lines:
@@ -414,3 +415,62 @@ def test_trend_chart_keeps_hidden_years_as_labelled_gaps(census_catalog, databas
     with pytest.raises(ValueError):
         trend_chart(build_table(validate_request(census_catalog, outcome="suicide", measure="count",
                                                  by=["sex"]), census_catalog, database))
+
+
+def test_group_chart_colours_and_shapes_follow_the_comparison(census_catalog, database):
+    """Each comparison has its own trace, named in words, with its own colour AND marker
+    shape; every row is on the axis once; margins keep their own plain-words traces."""
+    table = _table(census_catalog, database, outcome="suicide", measure="asmr",
+                   by=["ethnicity_detailed"])
+    frame = table.frame
+    assert {"lower", "benchmark", ""} <= set(frame["comparison"])
+    content = figure_json(charts.chart_for(table))
+    benchmark = "the reference group"  # its label is long: named once, in its own entry
+    reference = "White: English, Welsh, Scottish, Northern Irish or British"
+    by_name = {trace["name"]: trace for trace in content["data"]}
+    labels = charts.category_labels(table)
+    margins = charts.margin_rows(table)
+    for word, name in (("higher", f"Higher than {benchmark}"), ("lower", f"Lower than {benchmark}"),
+                       ("similar", f"Similar to {benchmark}"),
+                       ("benchmark", f"{reference}<br>(the group others are compared with)")):
+        expected = [label for label, c, m in zip(labels, frame["comparison"], margins)
+                    if c == word and not m]
+        if expected:
+            assert by_name[name]["y"] == expected, name
+    assert by_name["Everyone (total)"]["y"] == ["Total"]
+    not_compared = [label for label, c, m in zip(labels, frame["comparison"], margins)
+                    if c == "" and not m]
+    assert by_name["Not compared"]["y"] == not_compared
+    looks = [(t["marker"]["color"], t["marker"]["symbol"]) for t in content["data"]]
+    compared = [t["marker"]["color"] for t in content["data"]
+                if t["name"].startswith(("Higher", "Similar", "Lower", "Not compared"))]
+    assert len(compared) >= 2 and len(set(compared)) == len(compared)
+    assert len(set(charts.COMPARISON_STYLE.values())) == len(charts.COMPARISON_STYLE)
+    assert len({symbol for _, symbol in looks}) == len(looks)  # shape repeats what colour says
+    assert by_name[f"Lower than {benchmark}"]["marker"]["symbol"] == "triangle-down"
+    assert by_name["Not compared"]["marker"]["symbol"] == "circle-open"
+    on_axis = [y for trace in content["data"] for y in trace["y"]]
+    assert sorted(on_axis) == sorted(labels)
+    lower = frame.index[(frame["comparison"] == "lower").to_numpy()][0]
+    hover = by_name[f"Lower than {benchmark}"]["hovertext"][0]
+    assert labels[lower] in hover and f"Lower than {reference}" in hover
+
+
+def test_heatmap_marks_the_comparison_in_cell_and_hover_text(census_catalog, database):
+    table = _table(census_catalog, database, outcome="suicide", measure="crude_rate",
+                   by=["sex", "age_group"])
+    (trace,) = figure_json(charts.chart_for(table))["data"]
+    interior = table.frame[~charts.margin_rows(table)]
+    for _, row in interior.iterrows():
+        i, j = trace["y"].index(row["sex"]), trace["x"].index(row["age_group"])
+        text, hover = trace["text"][i][j], trace["hovertext"][i][j]
+        assert text.endswith(" ▲") == (row["comparison"] == "higher")
+        assert text.endswith(" ▼") == (row["comparison"] == "lower")
+        if row["comparison"] == "higher":
+            assert "Higher than Female" in hover
+
+
+def test_counts_are_not_coloured_by_comparison(census_catalog, database):
+    table = _table(census_catalog, database, outcome="suicide", measure="count", by=["sex"])
+    names = [trace["name"] for trace in figure_json(charts.chart_for(table))["data"]]
+    assert names == ["Each group", "Female (the group others are compared with)", "Everyone (total)"]
