@@ -1,14 +1,19 @@
 """Public summary: the curated public views, read only from the published file
 (python -m explorer publish). Works without the microdata database; shows the Samaritans
-support notice with every suicide-related view."""
+support notice with every suicide-related view. A contents list at the top links to each view's
+heading, and a "Words used on this page" section explains the terms (explorer.release.glossary).
+Each chart is drawn with plotly's own layout and no toolbar (CHART_CONFIG) and has its text
+alternative (chart_summary) as a caption under it."""
 
 import streamlit as st
 
 from explorer.app.cached import require_router
-from explorer.app.charts import chart_for
+from explorer.app.chart_text import chart_summary
+from explorer.app.charts import CHART_CONFIG, chart_for
 from explorer.auth import STATISTICIAN, current_role
 from explorer.catalog import SUPPORT_NOTICE
-from explorer.release import PublishedFileError, load_publication, published_frame, view_csv
+from explorer.release import (PublishedFileError, glossary, load_publication, published_frame,
+                              view_csv)
 
 require_router()
 dataset = st.session_state["dataset"]
@@ -23,16 +28,27 @@ except PublishedFileError as error:
 
 st.markdown(
     f"Summary figures from **{publication.dataset_title}**. Every number here passed disclosure "
-    f"control under the public policy ({publication.policy_label}): counts are perturbed and "
-    "small or revealing figures are hidden, so tables need not add up to their totals. "
+    f"control under the public policy ({publication.policy_label}): every count is changed a "
+    "little at random and small or revealing figures are hidden, so tables need not add up to "
+    "their totals. "
     f"Published {publication.generated_at}.")
 if publication.about_suicide:
     st.info(f"**Support is available.** {SUPPORT_NOTICE}", icon=":material/call:")
 
+GLOSSARY_ANCHOR, ABOUT_ANCHOR = "words-used-on-this-page", "about"
+st.markdown("**On this page**\n\n"
+            + "\n".join(f"- [{view.title}](#{view.code})" for view in publication.views)
+            + f"\n- [Words used on this page](#{GLOSSARY_ANCHOR})"
+            + f"\n- [About these figures](#{ABOUT_ANCHOR})")
+st.markdown("The words used in the headlines and charts, and the markers [c], [u], [x] and [z], "
+            f"are explained under [Words used on this page](#{GLOSSARY_ANCHOR}).")
+
 for view in publication.views:
     st.header(view.title, anchor=view.code, divider="gray")
     st.markdown(f"**{view.headline}**")
-    st.plotly_chart(chart_for(view.table), key=f"public_chart_{view.code}", width="stretch")
+    st.plotly_chart(chart_for(view.table), theme=None, config=CHART_CONFIG,
+                    key=f"public_chart_{view.code}", width="stretch")
+    st.caption(f"Chart: {chart_summary(view.table)}")
     shows, does_not = st.columns(2)
     with shows:
         st.markdown("**What this shows**")
@@ -53,7 +69,11 @@ for view in publication.views:
                        file_name=f"{publication.dataset_code}_{view.code}.csv", mime="text/csv",
                        key=f"public_download_{view.code}", icon=":material/download:")
 
-st.header("About these figures", anchor="about", divider="gray")
+st.header("Words used on this page", anchor=GLOSSARY_ANCHOR, divider="gray")
+st.markdown("\n".join(f"- **{term}**: {meaning}"
+                       for term, meaning in glossary(view.table for view in publication.views)))
+
+st.header("About these figures", anchor=ABOUT_ANCHOR, divider="gray")
 st.write(publication.dataset_description)
 st.markdown("**Sources**")
 for source in publication.provenance:

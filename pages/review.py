@@ -1,6 +1,8 @@
 """Disclosure review (statisticians only): every cell of a view's tables with its true count,
 the value the chosen policy shows, its status and rule, and the interval an attacker could
-deduce for each hidden cell; exports the output-check report (HTML, JSON). Thin: the review
+deduce for each hidden cell (filtered to all cells, hidden cells or cells that need a
+decision), a grid of the suppression pattern, and the output-check report (HTML, JSON). The
+policy defaults to the audience the view is made for (official), unless the link names one. Thin: the review
 and the report are built in explorer.release.review and explorer.release.output_report. The true values are
 shown in a static table (no CSV toolbar) and leave the page only inside the report."""
 
@@ -10,9 +12,10 @@ from explorer.app.cached import load_catalog_for_app, require_router, review_tab
 from explorer.auth import require_role
 from explorer.errors import ExplorerError
 from explorer.release import (
-    BANNER, CUSTOM, MAX_CUSTOM_THRESHOLD, POLICY_CHOICES, POLICY_PARAMETERS, REASON_TEXT,
-    REVIEW_AUDIENCE, WARNING, DecisionReason,
-    report_filename, report_html, report_json, review_frame, summary_lines,
+    BANNER, CELL_FILTERS, CUSTOM, MAX_CUSTOM_THRESHOLD, POLICY_CHOICES, POLICY_PARAMETERS,
+    REASON_TEXT, REVIEW_AUDIENCE, WARNING, DecisionReason, filter_cells, grid_style,
+    policy_caption, report_filename, report_html, report_json, review_frame, suppression_grid,
+    summary_lines,
 )
 from explorer.tables import policy_for
 from explorer.app.review_state import policy_from_query_params, policy_to_query_params
@@ -59,7 +62,8 @@ left, right = st.columns([3, 1])
 choice = left.radio("Disclosure control policy", POLICY_CHOICES, key="review_policy",
                     format_func=POLICY_NAMES.get, horizontal=True,
                     help="Public, official and statistician are the audiences' policies; a custom "
-                         "threshold is applied to the official policy.")
+                         "threshold is applied to the official policy. Explore's views are "
+                         "made for officials, so official is the default.")
 threshold = right.number_input("Custom frequency threshold", min_value=1,
                                max_value=MAX_CUSTOM_THRESHOLD, step=1, key="review_threshold",
                                disabled=choice != CUSTOM)
@@ -78,7 +82,10 @@ params = {**view_to_query_params(view, catalog), **policy_to_query_params(choice
 state_to_url("review", url, params, (view, choice, int(threshold)))
 
 # --- the review -------------------------------------------------------------------------------
-st.caption(f"Policy {reviews[0].policy.label}: {reviews[0].policy.description}")
+st.caption(policy_caption(choice, reviews[0].policy))
+cells = st.radio("Cells to list", tuple(CELL_FILTERS), key="review_cells",
+                 format_func=CELL_FILTERS.get, horizontal=True,
+                 help="Applies to the cell table of each tab; the grid always shows every cell.")
 tab_names = ["The view", "Trend by calendar year"][:len(reviews)]  # no trend: person-level
 for tab, review in zip(st.tabs(tab_names), reviews):
     with tab:
@@ -93,7 +100,21 @@ for tab, review in zip(st.tabs(tab_names), reviews):
         st.markdown("\n".join(f"- {line}" for line in summary_lines(review)))
         for reason in review.recommendation_reasons():
             st.markdown(f"- {reason}")
-        st.table(review_frame(review))
+        with st.expander("Suppression pattern (grid)", expanded=True):
+            grid = suppression_grid(review)
+            st.caption(f"Rows: {grid.index.name}; columns: {grid.columns.name or 'status'}; "
+                       "totals and subtotals included. [c] primary: hidden as a small or "
+                       "revealing cell; [c] secondary: hidden to protect another cell; "
+                       "\"! decide\": the cell needs a decision.")
+            st.table(grid_style(grid))
+        listed = len(filter_cells(review, cells))
+        st.caption(f"Cell table: {listed} of {len(review.frame)} cells "
+                   f"({CELL_FILTERS[cells].lower()}).")
+        if listed:
+            st.table(review_frame(review, cells))
+        else:
+            st.info(f"No cells to list: {CELL_FILTERS[cells].lower()} finds none in this table.",
+                    icon=":material/filter_alt_off:")
         st.caption("Audit interval: what an attacker can deduce about a hidden cell from every "
                    "shown cell and margin (under a perturbed policy, knowing only that each shown "
                    "count lies within the p-table's maximum noise of its true count). Must reach: the range the interval must cover (a "

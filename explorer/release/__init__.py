@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "headline": ("headlines", "headline"),
+    **{name: ("headlines", name) for name in ("glossary", "headline", "plain_unit", "ratio_phrase")},
     **{name: ("output_report", name) for name in
        ("WARNING", "report_filename", "report_html", "report_json")},
     "publish": ("publish", "publish"),
@@ -19,10 +19,12 @@ _EXPORTS = {
        ("PublishedFileError", "load_publication", "published_path", "view_csv")},
     "published_frame": ("published_file", "display_frame"),
     **{name: ("review", name) for name in
-       ("BANNER", "CUSTOM", "MAX_CUSTOM_THRESHOLD", "POLICY_CHOICES", "POLICY_PARAMETERS",
-        "REASON_TEXT", "REVIEW_AUDIENCE", "DecisionReason", "review_table", "review_view_tables",
-        "summary_lines")},
-    "review_frame": ("review", "display_frame"),
+       ("BANNER", "CUSTOM", "DEFAULT_POLICY", "MAX_CUSTOM_THRESHOLD", "POLICY_CHOICES",
+        "POLICY_PARAMETERS", "REASON_TEXT", "REVIEW_AUDIENCE", "DecisionReason", "policy_caption",
+        "review_table", "review_view_tables")},
+    **{name: ("review_display", name) for name in
+       ("CELL_FILTERS", "filter_cells", "grid_style", "summary_lines", "suppression_grid")},
+    "review_frame": ("review_display", "display_frame"),
 }
 __all__ = sorted(_EXPORTS)
 

@@ -17,6 +17,7 @@ to statisticians. HTML: every piece of text is escaped (``html.escape``), labels
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
 import re
@@ -220,12 +221,37 @@ def report_html(tables: Sequence[ReviewTable], catalog: Catalog, *,
     return render_html(build_report(tables, catalog, generated_at=generated_at))
 
 
+MAX_FILENAME = 150
+"""Longest report file name (characters, extension included); a longer one is cut and ends in
+a short hash of the whole name, so two views still get two names."""
+
+
 def report_filename(tables: Sequence[ReviewTable], catalog: Catalog, extension: str) -> str:
-    """e.g. output_check_census_mortality_suicide_asmr_sex.html (safe characters only)."""
+    """The report's file name: dataset, view (outcome, measure, breakdowns, period, filters in
+    short form) and policy, so reports of two views, or of one view under two policies, never
+    overwrite each other; e.g.
+    ``output_check_census_mortality_suicide_asmr_by-ethnicity-region_2011-2021_sex-female_policy-official.html``.
+    A custom policy carries its threshold (``policy-official_custom-t7``). Safe characters only
+    (letters, digits, ``_`` and ``-``, and the dot before the extension: no slashes, no spaces,
+    no ``..``); at most ``MAX_FILENAME`` characters."""
     request = tables[0].request if tables else None
-    parts = [catalog.code] + ([request.outcome, request.measure, *request.by] if request else [])
-    name = "_".join(["output_check", *parts])
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) + "." + extension
+    parts = [catalog.code]
+    if request is not None:
+        parts += [request.outcome, request.measure,
+                  "by-" + "-".join(request.by) if request.by else "by-none",
+                  f"{int(request.period[0])}-{int(request.period[1])}"]
+        parts += [f"{code}-" + "-".join(str(key) for key in keys)
+                  for code, keys in sorted(request.where.items())]
+    if tables:
+        policy = tables[0].policy
+        parts.append(f"policy-{policy.name}"
+                     + (f"-t{int(policy.threshold)}" if policy.name.endswith("_custom") else ""))
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", "_".join(["output_check", *parts])).strip("_-")
+    suffix = "." + re.sub(r"[^A-Za-z0-9]", "", extension)
+    if len(name) + len(suffix) > MAX_FILENAME:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+        name = name[:MAX_FILENAME - len(suffix) - len(digest) - 1] + "_" + digest
+    return name + suffix
 
 
 _CSS = """

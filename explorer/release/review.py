@@ -1,7 +1,8 @@
 """Disclosure review: every cell of a table with its TRUE count, what the policy shows, why,
 and what an attacker could deduce about each hidden cell. For the statistician review page and
 the output-check report (``explorer.release.output_report``) only: nothing here may reach a chart, the
-Explore page, a CSV download or the CLI.
+Explore page, a CSV download or the CLI. The page's views of a review (the cell table as text,
+its filter, the grid of the suppression pattern) are in ``review_display``, re-exported here.
 
 Per cell (interior cells, hierarchy subtotals, margins and the grand total):
 - the dimension labels, ``is_margin``;
@@ -26,7 +27,6 @@ otherwise ``review``.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -37,8 +37,11 @@ import pandas as pd
 from explorer.catalog import Catalog
 from explorer.db.connection import Database
 from explorer.errors import ExplorerError
-from explorer.formats import readable_number
 from explorer.sdc.audit import TOLERANCE
+from explorer.release.review_display import (  # the page's views of a review, re-exported
+    CELL_FILTERS, DECISION_MARK, GRID_COLOURS, GRID_WORDS, display_frame, filter_cells,
+    grid_style, summary_lines, suppression_grid,
+)
 from explorer.sdc.policy import Policy
 from explorer.sdc.primary import DOMINANCE, P_PERCENT
 from explorer.sdc.protected_table import ProtectedTable
@@ -56,6 +59,10 @@ CUSTOM_BASE = "official"
 """A custom threshold is applied to the official policy (``Policy.with_threshold``)."""
 MAX_CUSTOM_THRESHOLD = 1000
 POLICY_PARAMETERS = ("policy", "threshold")
+DEFAULT_POLICY = "official"
+"""The review page's policy when its link names none: the audience the view is made for. The
+page reviews Explore's views, and Explore's views are made for officials; a published public
+view is reviewed under ``public`` by a link that says ``policy=public``."""
 BANNER = "True values: for output checking only — do not copy or share"
 REVIEW_AUDIENCE = "statistician"
 """The audience of review requests (the review page's and ``python -m explorer review``'s)."""
@@ -112,6 +119,10 @@ class ReviewTable:
     request: TableRequest | None = None
     role: str = "view"  # "view" or "trend"
     dimension_labels: Mapping[str, str] = field(default_factory=dict)
+    levels: pd.DataFrame | None = None
+    """Per frame row, each dimension's level (category code, subtotal key or ``TOTAL``), as the
+    ProtectedTable's cells carry it: labels can repeat (a subtotal "Wales" over the category
+    "Wales"), levels cannot. None for a review built without them (the grid then keys by label)."""
 
     def hidden(self) -> pd.DataFrame:
         """The hidden cells (primary and secondary suppressions)."""
@@ -226,11 +237,14 @@ def review_from_protected(protected: ProtectedTable, *, request: TableRequest | 
                           dimension_labels: Mapping[str, str] | None = None) -> ReviewTable:
     """The review of one ProtectedTable (the request, when given, names its measure)."""
     measure = request.measure if request is not None else "count"
+    dimensions = tuple(protected.dimensions)
+    levels = protected.cells()[list(dimensions)].reset_index(drop=True)
     return ReviewTable(title=title or protected.description, policy=protected.policy,
-                       dimensions=tuple(protected.dimensions),
+                       dimensions=dimensions,
                        frame=review_cells(protected, measure), audit_passes=protected.audit_passes,
                        publishable=protected.publishable, notes=tuple(protected.notes),
-                       request=request, role=role, dimension_labels=dict(dimension_labels or {}))
+                       request=request, role=role, dimension_labels=dict(dimension_labels or {}),
+                       levels=levels)
 
 
 def review_table(request: TableRequest, catalog: Catalog, database: Database,
@@ -293,48 +307,25 @@ def review_policy(catalog: Catalog, choice: str, threshold: int | None = None) -
 
 # --- for the page -----------------------------------------------------------------------------
 
-def summary_lines(review: ReviewTable) -> list[str]:
-    """Plain-words lines: cells hidden by rule, cells needing a decision, audit result."""
-    lines = [f"{n} {'cell' if n == 1 else 'cells'} hidden by {rule.replace('_', ' ')}"
-             for rule, n in review.hidden_by_rule().items()] or ["No cells hidden"]
-    n = len(review.decisions())
-    lines.append(f"{n} {'cell needs' if n == 1 else 'cells need'} a decision")
-    lines.append(f"Audit passes: {'yes' if review.audit_passes else 'NO'}")
-    return lines
-
-
-def display_frame(review: ReviewTable) -> pd.DataFrame:
-    """The review frame as text columns with reader's headers, for a static table."""
-    frame = review.frame
-    shown = pd.DataFrame({review.dimension_label(code): frame[code] for code in review.dimensions})
-    shown["Margin"] = np.where(frame["is_margin"], "yes", "")
-    shown["True count"] = [_number(v) for v in frame["true_count"]]
-    shown["Shown value"] = [_number(v) for v in frame["shown_value"]]
-    shown["Status"] = frame["status"].str.replace("_", " ")
-    shown["Rule"] = frame["rule"].str.replace("_", " ")
-    shown["Audit interval"] = [_interval(lo, hi) for lo, hi in zip(frame["audit_lower"], frame["audit_upper"])]
-    shown["Must reach"] = [_interval(lo, hi) if not math.isnan(lo) else
-                           ("not exact" if sup == "secondary" else "")
-                           for lo, hi, sup in zip(frame["required_lower"], frame["required_upper"],
-                                                  frame["suppression"])]
-    shown["Protected"] = ["" if pd.isna(p) else ("yes" if p else "NO") for p in frame["protected"]]
-    shown["Needs a decision"] = frame["decision_reasons"].str.replace("_", " ")
-    return shown
-
-
-def _number(value: float) -> str:
-    """Whole numbers with separators, others to two decimals; "" when missing."""
-    return readable_number(value, 2, trim=False)
-
-
-def _interval(lower: float, upper: float) -> str:
-    if math.isnan(lower):
-        return ""
-    return f"{_number(lower)} to {'no limit' if math.isinf(upper) else _number(upper)}"
+def policy_caption(choice: str, policy: Policy) -> str:
+    """What the page says about the policy in use and why it was chosen."""
+    why = ("the default, because Explore's views are made for officials" if choice == DEFAULT_POLICY
+           else f"chosen above or in the page's link (the default is {DEFAULT_POLICY}, the "
+                "audience Explore's views are made for)")
+    return f"Policy {policy.label}: {why}. {policy.description}"
 
 
 __all__ = [
     "BANNER",
+    "CELL_FILTERS",
+    "DECISION_MARK",
+    "GRID_COLOURS",
+    "GRID_WORDS",
+    "DEFAULT_POLICY",
+    "filter_cells",
+    "grid_style",
+    "policy_caption",
+    "suppression_grid",
     "POLICY_CHOICES",
     "REASON_TEXT",
     "DecisionReason",

@@ -6,6 +6,7 @@ per view; and a clear message when nothing has been published."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -140,7 +141,62 @@ def test_public_charts_take_totals_and_reference_from_the_file(monkeypatch, publ
                                    "census_mortality.json")
     by_sex = next(view for view in publication.views if view.code == "suicide_by_sex")
     names = [trace.name for trace in chart_for(by_sex.table).data]
-    assert names == ["Groups", "Reference group: Female", "Total and subtotals"]
+    assert names == ["Higher than Female", "Female (the group others are compared with)", "Everyone (total)"]
     for view in publication.views:
         assert (margin_rows(view.table) == ~view.interior).all()
         chart_for(view.table)
+
+
+def test_contents_list_links_to_every_view_and_the_glossary(monkeypatch, published_only_dir,
+                                                            database_forbidden):
+    at = _public_page(monkeypatch, published_only_dir)
+    assert not at.exception and not at.error
+    publication = load_publication("census_mortality", published_only_dir / "published" /
+                                   "census_mortality.json")
+    markdown = [element.value for element in at.markdown]
+    contents = next(text for text in markdown if text.startswith("**On this page**"))
+    # the contents come before the first view's heading: it is the first markdown with links
+    assert markdown.index(contents) < markdown.index(f"**{publication.views[0].headline}**")
+    links = re.findall(r"- \[([^\]]+)\]\(#([^)]+)\)", contents)
+    assert links == [(view.title, view.code) for view in publication.views] + [
+        ("Words used on this page", "words-used-on-this-page"), ("About these figures", "about")]
+    anchors = [header.proto.anchor for header in at.header]
+    for _, anchor in links:
+        assert anchor in anchors  # every link has its heading on the page
+
+
+def test_glossary_explains_the_jargon_in_plain_words(monkeypatch, published_only_dir,
+                                                     database_forbidden):
+    at = _public_page(monkeypatch, published_only_dir)
+    headers = [header.value for header in at.header]
+    assert "Words used on this page" in headers
+    markdown = [element.value for element in at.markdown]
+    words = next(text for text in markdown if text.startswith("- **Person-years"))
+    for term in ("Person-years", "Age-standardised", "Interval (95% confidence interval)",
+                 "[c] hidden", "[u] less reliable", "[x] not available", "[z] not applicable"):
+        assert f"- **{term}" in words, term
+    assert not wording_problems(words)
+    # the headlines themselves avoid the jargon the glossary explains
+    publication = load_publication("census_mortality", published_only_dir / "published" /
+                                   "census_mortality.json")
+    for view in publication.views:
+        for jargon in ("person-years", "confidence interval", "cohort"):
+            assert jargon not in view.headline, (jargon, view.headline)
+
+
+def test_every_chart_is_accessible_and_has_its_text_alternative(monkeypatch, published_only_dir,
+                                                                database_forbidden):
+    from explorer.app.chart_text import chart_summary
+    from explorer.app.charts import CHART_CONFIG
+
+    at = _public_page(monkeypatch, published_only_dir)
+    publication = load_publication("census_mortality", published_only_dir / "published" /
+                                   "census_mortality.json")
+    captions = [caption.value for caption in at.caption]
+    for view in publication.views:
+        assert f"Chart: {chart_summary(view.table)}" in captions
+    charts = at.get("plotly_chart")
+    assert len(charts) == len(publication.views)
+    for chart in charts:
+        assert chart.proto.theme == ""  # theme=None: plotly's own, contrast-checked layout
+        assert json.loads(chart.proto.config) == CHART_CONFIG

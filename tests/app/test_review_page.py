@@ -5,6 +5,7 @@ every other role (in the router and in the page's own guard)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,13 @@ def _open(at: AppTest, **params) -> AppTest:
 
 
 def _table(at: AppTest, index: int = 0):
-    return at.table[index].value
+    """The cell table of tab ``index`` (0 the view, 1 its trend): each tab shows its grid of the
+    suppression pattern, then its cell table."""
+    return at.table[2 * index + 1].value
+
+
+def _grid(at: AppTest, index: int = 0):
+    return at.table[2 * index].value
 
 
 def _texts(elements) -> list[str]:
@@ -63,7 +70,8 @@ def _counts(text_column) -> list[float]:
 
 def test_statistician_sees_true_values_under_the_banner(monkeypatch, default_database_dir,
                                                         database, census_catalog, downloads):
-    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS,
+               policy="statistician")
     assert not at.exception and not at.error
     assert BANNER in _texts(at.warning)
     assert "Disclosure review" in _texts(at.title)
@@ -92,7 +100,8 @@ def test_statistician_sees_true_values_under_the_banner(monkeypatch, default_dat
 
 def test_the_only_downloads_are_the_output_check_report(monkeypatch, default_database_dir,
                                                         database, census_catalog, downloads):
-    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS,
+               policy="statistician")
     assert [b.label for b in at.get("download_button")] == [
         "Download output-check report (HTML)", "Download output-check report (JSON)"]
     assert not at.dataframe  # st.dataframe has a CSV button; the true values use st.table
@@ -134,7 +143,8 @@ def test_the_cli_review_command_prints_the_pages_report(monkeypatch, default_dat
 
 def test_switching_policy_changes_the_table(monkeypatch, default_database_dir, database,
                                            census_catalog, downloads):
-    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS,
+               policy="statistician")
     statistician = _table(at)
     assert at.number_input(key="review_threshold").disabled
 
@@ -173,7 +183,7 @@ def test_a_tampered_policy_link_shows_a_notice(monkeypatch, default_database_dir
     assert not at.exception and not at.error
     notices = " ".join(_texts(at.info))
     assert "policy" in notices and "threshold" in notices
-    assert at.radio(key="review_policy").value == "statistician"
+    assert at.radio(key="review_policy").value == "official"  # the default, DEFAULT_POLICY
 
 
 @pytest.mark.parametrize("role", [None, "public", "official"])
@@ -200,3 +210,80 @@ def test_the_page_guards_itself_when_the_router_lets_it_run(monkeypatch, default
     # no "Disclosure review" title: not the router's refusal, the page's own (before its title)
     assert "Disclosure review" not in _texts(at.title)
     assert not at.table and not at.get("download_button") and not downloads
+
+
+def test_default_policy_is_official_and_the_caption_says_why(monkeypatch, default_database_dir,
+                                                             downloads):
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS)
+    assert not at.exception and not at.error and not at.info
+    assert at.radio(key="review_policy").value == "official"
+    assert at.query_params["policy"] in ("official", ["official"])
+    captions = " ".join(_texts(at.caption))
+    assert "Policy official" in captions and "the default, because Explore's views are made for " \
+        "officials" in captions
+    assert "policy-official" in downloads[0]["file_name"]
+
+    at.radio(key="review_policy").set_value("public").run()
+    assert "the default is official" in " ".join(_texts(at.caption))
+    assert "policy-public" in downloads[-1]["file_name"]
+    # the two audiences' reports have two names: neither overwrites the other
+    names = {d["file_name"] for d in downloads if d["mime"] == "text/html"}
+    assert len(names) == 2
+
+
+def test_filter_lists_hidden_cells_or_cells_that_need_a_decision(monkeypatch, default_database_dir,
+                                                                 database, census_catalog,
+                                                                 downloads):
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS,
+               policy="statistician")
+    radio = at.radio(key="review_cells")
+    assert radio.value == "all" and radio.options == ["All cells", "Hidden cells only",
+                                                      "Cells that need a decision"]
+    view, trend = _expected_reviews(census_catalog, database)
+    assert len(_table(at, 0)) == len(view.frame) and len(_table(at, 1)) == len(trend.frame)
+
+    at.radio(key="review_cells").set_value("hidden").run()
+    assert not at.exception
+    for index, review in enumerate((view, trend)):
+        shown = _table(at, index)
+        hidden = review.hidden()
+        assert len(shown) == len(hidden) < len(review.frame)
+        assert set(shown["Status"]) <= {"suppressed primary", "suppressed secondary"}
+        assert _counts(shown["True count"]) == hidden["true_count"].tolist()
+    assert f"Cell table: {len(view.hidden())} of {len(view.frame)} cells (hidden cells only)." \
+        in _texts(at.caption)
+
+    at.radio(key="review_cells").set_value("decisions").run()
+    assert not at.exception
+    tables = iter(at.table)
+    for review in (view, trend):
+        next(tables)  # the grid: always every cell
+        decisions = review.decisions()
+        if len(decisions):
+            shown = next(tables).value
+            assert len(shown) == len(decisions)
+            assert (shown["Needs a decision"] != "").all()
+    if not all(len(review.decisions()) for review in (view, trend)):
+        assert any("No cells to list" in text for text in _texts(at.info))
+
+
+def test_grid_shows_the_suppression_pattern_of_each_table(monkeypatch, default_database_dir,
+                                                          database, census_catalog, downloads):
+    from explorer.release.review import suppression_grid
+
+    at = _open(_app(monkeypatch, default_database_dir, "statistician"), **SMALL_CELLS,
+               policy="statistician")
+    assert [e.label for e in at.expander].count("Suppression pattern (grid)") == 2  # per tab
+    for index, review in enumerate(_expected_reviews(census_catalog, database)):
+        grid = _grid(at, index)
+        expected = suppression_grid(review)
+        # rows: ethnic groups and the total; columns: the second dimension, margins included
+        assert list(grid.index) == list(expected.index)
+        assert list(grid.columns) == list(expected.columns)
+        assert grid.to_numpy().tolist() == expected.to_numpy().tolist()
+        words = set(grid.to_numpy().ravel())
+        assert "[c] primary" in words and "shown" in words
+        assert grid.index[-1] == "Total" and grid.columns[-1] in ("Total", "All years")
+    assert any(text.startswith("Rows: Ethnic group; columns: Region") for text in _texts(at.caption))
+    # the grid holds statuses only, never a number
+    assert not any(re.search(r"\d", str(word)) for word in _grid(at, 0).to_numpy().ravel())

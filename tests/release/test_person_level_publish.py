@@ -53,11 +53,11 @@ def test_headlines_and_tables_read_as_proportions(published):
         'was highest for the group "Eligible for free school meals" (')
     assert '% of pupils) and lowest for the group "Not eligible"' in by_fsm.headline
     assert "do not overlap" in by_fsm.headline
-    assert "For everyone in the cohort it was" in by_fsm.headline
+    assert "For everyone together it was" in by_fsm.headline
     frame = display_frame(by_fsm)
     assert list(frame.columns) == [
         "Free school meals", "Percentage (% of pupils)", "Lower 95% CI", "Upper 95% CI",
-        "People with the outcome", "People", "Status", "Marker"]
+        "People with the outcome", "People", "Compared with benchmark", "Status", "Marker"]
     by_sen = publication.views[1]
     assert 'highest for the group "Education health and care plan"' in by_sen.headline
     assert by_sen.table.row_flags["is_reference"].tolist() == [False, False, True, False]

@@ -210,7 +210,7 @@ def test_load_publication_rebuilds_measure_tables_and_headlines(published_file, 
         assert view.table.request.audience == "public"
         assert list(view.table.frame.columns[:len(view.dimensions)]) == [d.code for d in view.dimensions]
         assert view.headline.startswith(("Between 2011 and 2021", "Between 2020 and 2021"))
-        assert "per 100,000 person-years" in view.headline
+        assert "deaths per 100,000 people a year" in view.headline  # plain words
         if view.about_suicide:
             assert not wording_problems(view.headline), view.headline
             assert not wording_problems(view.what_it_means + " " + view.what_it_does_not_mean)
@@ -231,7 +231,7 @@ def test_view_csv_has_markers_notes_and_the_support_line(published_file):
     assert by_age.table.policy.startswith("public v")
     assert any("116 123" in line and "jo@samaritans.org" in line for line in header)
     body = [line for line in text.splitlines() if not line.startswith("#")]
-    assert body[0] == "sex,age_group,value,lower,upper,events,denominator,status,marker"
+    assert body[0] == "sex,age_group,value,lower,upper,events,denominator,comparison,status,marker"
     assert any(line.endswith(f",{PRIMARY},[c]") for line in body)
     assert any(line.endswith("[z]") for line in body) and any(line.endswith("[u]") for line in body)
     covid = next(v for v in publication.views if v.code == "covid19_by_ethnicity")

@@ -208,14 +208,14 @@ def test_policy_choices_and_custom_threshold(census_catalog):
 
 @pytest.mark.unit
 def test_policy_query_params_round_trip_and_reject_tampering():
-    assert policy_from_query_params({}, 10) == ("statistician", 10, [])
+    assert policy_from_query_params({}, 10) == ("official", 10, [])  # DEFAULT_POLICY
     params = policy_to_query_params("custom", 7)
     assert params == {"policy": "custom", "threshold": "7"}
     assert policy_from_query_params(params, 10) == ("custom", 7, [])
     assert policy_to_query_params("public", 7) == {"policy": "public"}
     choice, threshold, notices = policy_from_query_params(
         {"policy": ["<script>"], "threshold": "-3"}, 10)
-    assert (choice, threshold) == ("statistician", 10) and len(notices) == 2
+    assert (choice, threshold) == ("official", 10) and len(notices) == 2
     for bad in ("²", "9" * 5000, "1e3", "1001", ""):
         _, threshold, notices = policy_from_query_params({"threshold": bad}, 10)
         assert threshold == 10 and len(notices) == 1
@@ -346,8 +346,10 @@ def test_report_marks_unprotected_values_first_and_counts_cells(census_catalog, 
         assert not unflagged["shown_value"].between(10, 19.5).any()
         assert record["recommendation"] == "review" and record["summary"].startswith("review; ")
     assert data["recommendation"] == "review"
-    assert report_filename(reviews, census_catalog, "json") == \
-        "output_check_census_mortality_suicide_asmr_ethnicity_region.json"
+    assert report_filename(reviews, census_catalog, "json") == (
+        "output_check_census_mortality_suicide_asmr_by-ethnicity-region_"
+        f"{small_cells_request.period[0]}-{small_cells_request.period[1]}_sex-female_"
+        "policy-official.json")
 
 
 @pytest.mark.unit
@@ -399,6 +401,7 @@ def test_only_the_review_page_reaches_the_review_and_report_modules():
         if names:
             users[str(path.relative_to(ROOT))] = names
     assert set(users) <= {"explorer/release/review.py", "explorer/release/output_report.py",
+                          "explorer/release/review_display.py",  # the page's views of a review
                           "explorer/release/__init__.py", "explorer/app/cached.py",
                           "explorer/app/review_state.py",  # the policy choices only
                           "pages/review.py", "explorer/cli/commands.py"}, users
