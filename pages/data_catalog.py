@@ -9,7 +9,9 @@ import streamlit as st
 from explorer.app.cached import (linkage_bias_for, linkage_evaluation_for, linkage_model_for,
                                   linkage_table_for, load_catalog_for_app, require_router)
 from explorer.auth import OFFICIAL, STATISTICIAN, require_role
+from explorer.app.chart_display import show_chart
 from explorer.app.charts import chart_for, comparison_chart
+from explorer.app.table_display import readable_table
 from explorer.app.linkage_views import (bias_frame, bias_test_sentence, evaluation_frame,
                                         model_frame, published_quality_frame, threshold_sentence)
 from explorer.errors import ExplorerError
@@ -58,8 +60,9 @@ if evaluation is None:  # no truth to evaluate against: the share of records lin
     except ExplorerError as error:
         st.warning(str(error))
     else:
-        st.plotly_chart(chart_for(linkage))
-        st.dataframe(linkage.frame, hide_index=True)
+        show_chart(chart_for(linkage), linkage, key="catalog_linkage_chart")
+        st.table(readable_table(linkage, catalog, statistician=role == "statistician"),
+                 hide_index=True)
         st.caption(f"{linkage.method} Policy: {linkage.policy}. {linkage.legend}")
 else:
     st.subheader("Precision and recall")
@@ -74,8 +77,8 @@ else:
     except ExplorerError as error:
         st.warning(str(error))
     else:
-        st.plotly_chart(chart_for(quality["precision"]), key="catalog_precision_chart")
-        st.plotly_chart(chart_for(quality["recall"]), key="catalog_recall_chart")
+        show_chart(chart_for(quality["precision"]), quality["precision"], key="catalog_precision_chart")
+        show_chart(chart_for(quality["recall"]), quality["recall"], key="catalog_recall_chart")
         st.dataframe(evaluation_frame(quality), hide_index=True)
         recall = quality["recall"]
         st.caption(f"{recall.method} Policy: {recall.policy}. {recall.legend}")
@@ -114,7 +117,7 @@ if bias is not None:
     except ExplorerError as error:
         st.warning(str(error))
     else:
-        st.plotly_chart(comparison_chart(view.shares), key="catalog_bias_chart")
+        show_chart(comparison_chart(view.shares), view.shares, key="catalog_bias_chart")
         st.dataframe(bias_frame(view), hide_index=True)
         st.markdown(bias_test_sentence(view))
         if view.notable():

@@ -21,6 +21,7 @@ from explorer.paths import PROJECT_ROOT, default_database_path
 from explorer.release.review import ReviewTable, review_policy, review_view_tables
 from explorer.sdc.status import CellStatus
 from explorer.tables.request import TableRequest
+from explorer.app.table_display import STATUS_WORDS, rule_words
 from explorer.app.downloads import csv_download, xlsx_download  # noqa: F401 - pages import them from here
 from explorer.tables import build_table, build_view_tables
 from explorer.tables.linkage_bias import LinkageBiasView, linkage_bias_view
@@ -179,15 +180,25 @@ def view_tables_for(request: TableRequest) -> tuple[MeasureTable, MeasureTable |
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_view_workbook(request: TableRequest, database_file: DatabaseFile) -> bytes:
-    table, _ = cached_view_tables(request, database_file)
-    return xlsx_download(table, load_catalog_for_app(request.dataset))
+    table, trend = cached_view_tables(request, database_file)
+    return xlsx_download(table, load_catalog_for_app(request.dataset), trend)
 
 
 def view_workbook_for(request: TableRequest) -> bytes:
-    """The Excel workbook of the view's protected table, built once per view (not on every
-    rerun of the page)."""
+    """The Excel workbook of the view's protected table and its trend (when it has one), built
+    once per view (not on every rerun of the page)."""
     with _reading(request.dataset):
         return _cached_view_workbook(request, _database_file(request.dataset))
+
+
+def alternatives_for_view(request: TableRequest, table: MeasureTable) -> list:
+    """What would show more of a view's hidden groups (explorer.tables.alternatives), each
+    alternative's table built through the same cache as Explore's (protected, for the view's
+    audience)."""
+    from explorer.tables.alternatives import alternatives_for
+
+    catalog = load_catalog_for_app(request.dataset)
+    return alternatives_for(request, table, catalog, measure_table_for)
 
 
 # --- Review page (statisticians only): tables WITH TRUE VALUES --------------------------------
@@ -294,25 +305,6 @@ def linkage_model_for(dataset: str) -> LinkageModelTables | None:
         return _cached_linkage_model(dataset, _database_file(dataset))
 
 
-_RULE_WORDS = {
-    "frequency_threshold": "fewer {counted} than the policy's threshold",
-    "zeros": "a zero that could reveal something about a whole group",
-    "dominance_nk": "a few contributors dominate the total",
-    "p_percent": "one contributor could estimate another's value too closely",
-    "secondary_suppression": "hidden so a hidden cell cannot be worked out from the totals",
-    "inherits_hidden_group": "based on a group that is hidden",
-    "rate_reliability": "too few {counted} for a reliable figure",
-    "index_not_defined": "the index cannot be calculated from these groups",
-    "counts_protected_together": "a count it is calculated from is hidden",
-    "perturbed_count_above_its_total": "the perturbed count came out above its total",
-    "structural_zero": "cannot happen (structural zero)",
-}
-"""Why a cell is not shown in full; ``{counted}`` is what the table's counts count (deaths,
-people with the outcome)."""
-_STATUS_WORDS = {CellStatus.SUPPRESSED_PRIMARY.value: "hidden (primary)",
-                 CellStatus.SUPPRESSED_SECONDARY.value: "hidden (secondary)"}
-
-
 def hidden_cell_summary(table: MeasureTable, threshold: int | None = None) -> list[str]:
     """Plain-words lines counting the cells not shown in full, by status and rule
     (``threshold``: the policy's frequency threshold, named in the reason when given)."""
@@ -320,7 +312,7 @@ def hidden_cell_summary(table: MeasureTable, threshold: int | None = None) -> li
     counted = table.events_label.lower()
 
     def words(rule: str) -> str:
-        return _RULE_WORDS.get(rule, rule or "policy rule").format(counted=counted)
+        return rule_words(rule, counted) or "policy rule"
 
     lines = []
     hidden = frame[frame["status"] != CellStatus.SHOWN.value]
@@ -328,7 +320,7 @@ def hidden_cell_summary(table: MeasureTable, threshold: int | None = None) -> li
         why = words(rule)
         if rule == "frequency_threshold" and threshold is not None:
             why = f"fewer than {threshold} {counted}"
-        lines.append(f"{count} {'cell' if count == 1 else 'cells'} {_STATUS_WORDS.get(status, status)}: {why}")
+        lines.append(f"{count} {'cell' if count == 1 else 'cells'} {STATUS_WORDS.get(status, status).lower()}: {why}")
     shown = frame[(frame["status"] == CellStatus.SHOWN.value) & (frame["marker"] != "")]
     for (marker, rule), count in shown.groupby(["marker", "rule"]).size().items():
         lines.append(f"{count} {'cell' if count == 1 else 'cells'} marked {marker}: {words(rule)}")

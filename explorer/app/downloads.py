@@ -36,6 +36,7 @@ def notes_lines(table: MeasureTable, catalog: Catalog) -> list[tuple[str, str]]:
     lines = [("Title", table.title), ("Unit", table.unit),
              ("Disclosure control policy", table.policy),
              ("Legend", table.legend or "no markers used"),
+             *([("Comparison", table.comparison_text)] if table.comparison_text else []),
              ("Source", f"{catalog.title}, dataset version {catalog.version}")]
     lines += [("Note", note) for note in table.notes]
     return [(label, " ".join(str(text).split())) for label, text in lines]
@@ -49,22 +50,39 @@ def csv_download(table: MeasureTable, catalog: Catalog) -> str:
     return "\n".join(header) + "\n" + to_csv(_require(table))
 
 
-def xlsx_download(table: MeasureTable, catalog: Catalog) -> bytes:
-    """The protected table as an .xlsx workbook: sheet 'Cover' (notes), sheet 'Table'."""
+def xlsx_download(table: MeasureTable, catalog: Catalog, trend: MeasureTable | None = None) -> bytes:
+    """The protected table as an .xlsx workbook: sheet 'Cover' (notes), sheet 'Table', and,
+    when the view has one, its trend by calendar year on sheet 'Trend' (its own notes on the
+    cover, after the table's)."""
     table = _require(table)
+    tables = [("Table", table)] + ([] if trend is None else [("Trend", _require(trend))])
     workbook = Workbook()
     cover = workbook.active
     cover.title = "Cover"
     cover.append([table.title])
     cover["A1"].font = Font(bold=True, size=14)
-    cover.append(["The table is on the sheet named Table. Empty value cells carry a marker "
-                  "in the marker column."])
-    for label, text in notes_lines(table, catalog)[1:]:
-        cover.append([label, text])
+    sheets = " and ".join(f"the sheet named {name}" for name, _ in tables)
+    cover.append([f"The {'tables are' if len(tables) > 1 else 'table is'} on {sheets}. Empty "
+                  "value cells carry a marker in the marker column."])
+    for name, each in tables:
+        lines = notes_lines(each, catalog)
+        if len(tables) > 1:
+            cover.append([])
+            cover.append([f"Sheet {name}", lines[0][1]])
+            cover[f"A{cover.max_row}"].font = Font(bold=True)
+        for label, text in lines[1:]:
+            cover.append([label, text])
     cover.column_dimensions["A"].width = 28
     cover.column_dimensions["B"].width = 100
+    for name, each in tables:
+        _table_sheet(workbook.create_sheet(name), each)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
-    sheet = workbook.create_sheet("Table")
+
+def _table_sheet(sheet, table: MeasureTable) -> None:
+    """One header row, then one row per table row; no merged cells, no blank rows."""
     columns = list(table.frame.columns)
     sheet.append(columns)
     for cell in sheet[1]:
@@ -74,9 +92,6 @@ def xlsx_download(table: MeasureTable, catalog: Catalog) -> bytes:
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(column) + 4))
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _excel_value(value: object) -> object:

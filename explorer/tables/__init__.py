@@ -25,6 +25,8 @@ _EXPORTS = {
     "MeasureTable": "measure_table", "MEASURES": "request", "TableRequest": "request",
     "has_trend": "request", "measures_for": "request", "trend_request": "request",
     "validate_request": "request",
+    "BENCHMARKS": "request", "recent_trends": "recent_trend",
+    "hidden_reason": "alternatives", "nothing_to_draw": "alternatives",
 }
 __all__ = sorted(_EXPORTS)
 

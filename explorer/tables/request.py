@@ -52,6 +52,14 @@ AGE_ADJUSTED_MEASURES = {"asmr", "rate_ratio", "adjusted_rate_ratio", "sii", "ri
 they cannot also be broken down by it: within one age band an ASMR is only that band's rate
 times its standard weight (ONS publishes age-specific rates by age instead)."""
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*$")
+BENCHMARKS: dict[str, str] = {
+    "reference": "the breakdown's reference group",
+    "total": "the total of the breakdown",
+}
+"""What each group's figure is compared with (explorer.tables.comparison): the catalog
+reference category of the first breakdown dimension, or that dimension's total. Ratios are
+always compared with their reference group (a ratio of 1), indices with no inequality."""
+DEFAULT_BENCHMARK = "reference"
 
 
 def measures_for(catalog: Catalog) -> dict[str, str]:
@@ -120,6 +128,7 @@ class TableRequest:
     where: Filters = field(default_factory=Filters)
     period: tuple[int, int] = (0, 0)
     audience: str = "official"
+    benchmark: str = DEFAULT_BENCHMARK
 
     def __post_init__(self) -> None:
         freeze_view_fields(self)
@@ -164,11 +173,13 @@ def parse_where(items: list[str] | tuple[str, ...]) -> dict[str, tuple[str, ...]
 
 def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: Sequence[str],
                      where: Mapping[str, Sequence[str]] | None = None,
-                     period: tuple[int, int] | None = None, audience: str = "official") -> TableRequest:
+                     period: tuple[int, int] | None = None, audience: str = "official",
+                     benchmark: str = DEFAULT_BENCHMARK) -> TableRequest:
     """Check every part against the catalog and return the request, or raise QueryError at the
     first part that does not validate (the CLI and the widgets' road)."""
     request, _ = _validated(catalog, dict(outcome=outcome, measure=measure, by=by,
-                                          where=where or {}, period=period, audience=audience),
+                                          where=where or {}, period=period, audience=audience,
+                                          benchmark=benchmark),
                             fallback=None)
     return request
 
@@ -176,13 +187,15 @@ def validate_request(catalog: Catalog, *, outcome: str, measure: str, by: Sequen
 def resolve_request(catalog: Catalog, *, outcome: str, measure: str, by: Sequence[str],
                     where: Mapping[str, Sequence[str]] | None = None,
                     period: tuple[int, int] | None = None, audience: str = "official",
+                    benchmark: str = DEFAULT_BENCHMARK,
                     default: TableRequest) -> tuple[TableRequest, list[tuple[str, str]]]:
     """The same checks, in the same order, for a request read from a URL: a part that does not
     validate with the parts accepted before it is replaced by ``default``'s (a filter is
     dropped), and reported as (part, reason); part names are ``outcome``, ``by``, ``measure``,
-    ``period``, ``where.<dimension>`` and ``audience``."""
+    ``period``, ``where.<dimension>``, ``audience`` and ``benchmark``."""
     return _validated(catalog, dict(outcome=outcome, measure=measure, by=by, where=where or {},
-                                    period=period, audience=audience), fallback=default)
+                                    period=period, audience=audience, benchmark=benchmark),
+                      fallback=default)
 
 
 def _validated(catalog: Catalog, parts: dict, fallback: TableRequest | None
@@ -216,6 +229,8 @@ def _validated(catalog: Catalog, parts: dict, fallback: TableRequest | None
     accepted["where"] = where
     accepted["audience"] = take("audience", lambda v: _checked_audience(catalog, v),
                                 parts["audience"], fallback and fallback.audience)
+    accepted["benchmark"] = take("benchmark", _checked_benchmark, parts["benchmark"],
+                                 fallback and fallback.benchmark)
     return TableRequest(dataset=catalog.code, **accepted), notices
 
 
@@ -229,6 +244,11 @@ def _checked_by(catalog: Catalog, by: Sequence[str]) -> tuple[str, ...]:
         raise QueryError(f"a dimension is repeated in the breakdown: {', '.join(by)}")
     if len(by) > MAX_BREAKDOWNS:
         raise QueryError(f"at most {MAX_BREAKDOWNS} breakdown dimensions; got {len(by)}")
+    for code in by:  # a coarser grouping (catalog grouping_of) and its base: the same people twice
+        base = catalog.dimension(code).grouping_of
+        if base in by:
+            raise QueryError(f"{catalog.dimension(code).label} groups "
+                             f"{catalog.dimension(base).label.lower()}: break down by one of them")
     return by
 
 
@@ -241,30 +261,34 @@ def _checked_measure(catalog: Catalog, measure: str, by: tuple[str, ...]) -> str
             measure, f"measure {measure!r} does not fit this dataset")
         raise QueryError(f"{reason}; {SHAPE_WORDS[catalog.shape]}: choose from "
                          f"{', '.join(offered)}")
+    label = offered[measure]
     if measure in SINGLE_DIMENSION_MEASURES and len(by) != 1:
-        raise QueryError(f"measure {measure!r} compares the groups of exactly one dimension; "
+        raise QueryError(f"{label} ({measure}) compares the groups of exactly one dimension; "
                          f"got {len(by)}")
     if measure in ORDERED_MEASURES:
         dimension = catalog.dimension(by[0])
         if not dimension.ordered:
-            ordered = [code for code, d in catalog.dimensions.items() if d.ordered]
-            raise QueryError(f"measure {measure!r} needs an ordered dimension; {by[0]!r} is not "
-                             f"(ordered: {', '.join(ordered) or 'none'})")
+            ordered = [f"{d.label} ({code})" for code, d in catalog.dimensions.items() if d.ordered]
+            raise QueryError(f"{label} ({measure}) needs an ordered dimension, groups with a "
+                             f"natural order; {dimension.label} ({by[0]!r}) is not (ordered: "
+                             f"{', '.join(ordered) or 'none'})")
         groups = sum(not category.residual for category in dimension.categories)
         if groups < MIN_INDEX_GROUPS:
-            raise QueryError(f"measure {measure!r} needs at least {MIN_INDEX_GROUPS} ordered "
-                             f"groups; {dimension.label.lower()} has {groups}")
+            raise QueryError(f"{label} ({measure}) needs at least {MIN_INDEX_GROUPS} ordered "
+                             f"groups; {dimension.label} ({by[0]}) has {groups}")
     if catalog.shape == PERSON_LEVEL:
         return measure  # every dimension is a person's, and nothing is age-adjusted
     age = catalog.standard_population.dimension
     if measure in AGE_ADJUSTED_MEASURES and age in by:
-        raise QueryError(f"measure {measure!r} is adjusted for {catalog.dimension(age).label.lower()}, "
-                         f"so it cannot be broken down by it; choose crude_rate for age-specific rates")
+        raise QueryError(f"{label} ({measure}) is adjusted for "
+                         f"{catalog.dimension(age).label.lower()}, so it cannot be broken down by "
+                         "it; choose the crude rate (crude_rate) for age-specific rates")
     if measure == "proportion":
         for code in by:
             if catalog.dimension(code).table != catalog.cohort.persons_table:
-                raise QueryError(f"proportions are of people, so they cannot be broken down by "
-                                 f"{code!r} (it changes during follow-up)")
+                raise QueryError(f"percentages are of people, so they cannot be broken down by "
+                                 f"{catalog.dimension(code).label.lower()} ({code}): it changes "
+                                 "during follow-up")
     return measure
 
 
@@ -313,6 +337,14 @@ def _checked_audience(catalog: Catalog, audience: str) -> str:
     return audience
 
 
+def _checked_benchmark(benchmark: str) -> str:
+    if benchmark not in BENCHMARKS:
+        raise QueryError(f"unknown benchmark {benchmark!r}; choose reference (each group is "
+                         "compared with the reference group) or total (with the total of the "
+                         "breakdown)")
+    return benchmark
+
+
 def offered_periods(catalog: Catalog, outcome: str) -> dict[tuple[int, int], str]:
     """The periods a table of ``outcome`` may cover, (first, last) -> label: the whole follow-up,
     the catalog's fixed periods and each calendar year, each clipped to the years the outcome is
@@ -322,7 +354,9 @@ def offered_periods(catalog: Catalog, outcome: str) -> dict[tuple[int, int], str
     follow_up = catalog.follow_up
     start = catalog.outcome(outcome).first_year
     whole = (max(follow_up.first_year, start), follow_up.last_year)
-    periods = {whole: f"{whole[0]} to {whole[1]} (whole follow-up)"}
+    counted = "whole follow-up" if whole[0] == follow_up.first_year else \
+        f"all the years {catalog.outcome(outcome).label} is counted in"
+    periods = {whole: f"{whole[0]} to {whole[1]} ({counted})"}
     if catalog.shape == PERSON_LEVEL:
         return periods
     for first, last in follow_up.periods:

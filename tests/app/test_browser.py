@@ -157,10 +157,10 @@ def test_explore_chart_selector_download_and_shared_url(page, server, local_acco
     assert "[c]" in text and text.startswith("#")
 
     with page.expect_download(timeout=WAIT) as download:
-        page.locator('[data-testid="stDownloadButton"] button').filter(has_text="Excel").click()
+        page.locator('[data-testid="stDownloadButton"] button').filter(has_text="Excel").first.click()
     assert download.value.suggested_filename.endswith(".xlsx")
     workbook = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
-    assert workbook.sheetnames == ["Cover", "Table"]
+    assert workbook.sheetnames == ["Cover", "Table", "Trend"]
     cells = [row for row in workbook["Table"].iter_rows(values_only=True)]
     markers = cells[0].index("marker")
     assert any(row[markers] and "[c]" in row[markers] for row in cells[1:])

@@ -44,7 +44,9 @@ def _sidebar_link(page, name: str):
 
 
 def _grid_texts(page) -> list[str]:
-    return page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()
+    """Cells of the page's data grids and static tables (Explore's table is a static one)."""
+    return [*page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts(),
+            *[text.strip() for text in page.locator('[data-testid="stTable"] td').all_inner_texts()]]
 
 
 def _headers(page) -> list[str]:
@@ -94,6 +96,9 @@ def test_explore_and_the_data_catalog_show_linkage_quality_and_bias(page, justic
         "() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=WAIT)
     assert page.get_by_role("heading", name="Precision and recall").is_visible()
     assert page.get_by_role("heading", name="The linkage model").is_visible()
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stDataFrame\"] [role=\"columnheader\"]')"
+        ".length >= 8", timeout=WAIT)
     headers = _headers(page)
     assert {"Recall (%)", "Precision (%)", "m probability", "Standardised difference"} <= set(headers)
     bias_chart = page.locator(".js-plotly-plot").nth(2)

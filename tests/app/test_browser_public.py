@@ -79,7 +79,7 @@ def test_public_csv_download_has_markers_and_the_support_line(page, public_serve
     assert text.startswith("# Suicide by sex and age group")
     assert "116 123" in text and "jo@samaritans.org" in text
     body = [line for line in text.splitlines() if not line.startswith("#")]
-    assert body[0] == "sex,age_group,value,lower,upper,events,denominator,status,marker"
+    assert body[0] == "sex,age_group,value,lower,upper,events,denominator,comparison,status,marker"
     assert any(line.endswith(",suppressed_primary,[c]") for line in body)
     assert not any(",hidden," in line for line in body)
     assert any(line.endswith("[z]") for line in body)

@@ -117,7 +117,7 @@ def test_a_demoted_statistician_loses_the_review_page_at_the_next_request(page, 
     _add_user(accounts, "sam", "official", replace=True)  # the administrator demotes sam
     try:
         # the next request within the same session: any rerun, here a widget on the page
-        _main(page).locator('[data-testid="stRadio"]').get_by_text("Official", exact=True).click()
+        _main(page).locator('[data-testid="stRadio"]').get_by_text("Public", exact=True).click()
         page.get_by_text(f"{REFUSED} statisticians").wait_for(timeout=WAIT)
         _wait_idle(page)
         assert "True values" not in _main(page).inner_text()

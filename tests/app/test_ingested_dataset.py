@@ -59,11 +59,11 @@ def test_home(monkeypatch, published):
 
 def test_explore_opens_on_the_catalogs_view(monkeypatch, published):
     at = _open(monkeypatch, published, "pages/explore.py", "official")
-    frame = at.dataframe[0].value
-    assert list(frame["sex"]) == ["Male", "Female", "Total"]
+    frame = at.table[0].value
+    assert list(frame["Sex"]) == ["Male", "Female", "Total"]
     at.selectbox(key="explore_by1").set_value("household_deprivation").run()
     assert not at.exception and not at.error
-    assert "Not deprived in any dimension" in set(at.dataframe[0].value["household_deprivation"])
+    assert "Not deprived in any dimension" in set(at.table[0].value.iloc[:, 0])
 
 
 def test_data_catalog(monkeypatch, published):

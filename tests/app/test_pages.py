@@ -37,9 +37,16 @@ def _open(at: AppTest, page: str) -> AppTest:
 
 
 def _table(at: AppTest):
-    frames = at.dataframe
-    assert frames, "no dataframe shown"
-    return frames[0].value
+    """The view's table as shown (st.table: text cells, headers in words)."""
+    tables = at.table
+    assert tables, "no table shown"
+    return tables[0].value
+
+
+def _numbers(column) -> list[float]:
+    """A shown column's numbers ("1,234.5" -> 1234.5; a marker -> NaN)."""
+    return [float(cell.split()[0].replace(",", "")) if cell and not cell.startswith("[")
+            else float("nan") for cell in column]
 
 
 def _param(at: AppTest, name: str) -> str:
@@ -59,7 +66,8 @@ def test_explore_shows_default_view_table_and_method(app):
     assert at.selectbox(key="explore_measure").value == "asmr"
     assert at.selectbox(key="explore_outcome").value == "suicide"
     frame = _table(at)
-    assert list(frame["sex"]) == ["Male", "Female", "Total"]
+    assert list(frame["Sex"]) == ["Male", "Female", "Total"]
+    assert frame.columns[1] == "Age-standardised rate (per 100,000 person-years)"
     expander_labels = [e.label for e in at.expander]
     assert "How this was calculated" in expander_labels
     text = " ".join(m.value for m in at.markdown)
@@ -73,20 +81,21 @@ def test_changing_measure_and_breakdown_changes_the_table(app):
     at.selectbox(key="explore_measure").set_value("count").run()
     assert not at.exception and not at.error
     after_measure = _table(at)
-    assert list(after_measure["sex"]) == list(before["sex"])
-    assert not after_measure["value"].equals(before["value"])
+    assert list(after_measure["Sex"]) == list(before["Sex"])
+    assert after_measure.columns[1] == "Deaths (number)"
+    assert _numbers(after_measure.iloc[:, 1]) != _numbers(before.iloc[:, 1])
     assert _param(at, "measure") == "count"
 
     at.selectbox(key="explore_by1").set_value("region").run()
     assert not at.exception and not at.error
     after_by = _table(at)
-    assert "region" in after_by.columns and "sex" not in after_by.columns
+    assert "Region" in after_by.columns and "Sex" not in after_by.columns
     assert len(after_by) != len(after_measure)
     assert _param(at, "by") == "region"
 
     at.selectbox(key="explore_by2").set_value("sex").run()
     two = _table(at)
-    assert {"region", "sex"} <= set(two.columns) and len(two) > len(after_by)
+    assert {"Region", "Sex"} <= set(two.columns) and len(two) > len(after_by)
 
 
 def test_tampered_url_shows_a_notice_and_the_default(app):
@@ -98,7 +107,7 @@ def test_tampered_url_shows_a_notice_and_the_default(app):
     assert any("measure=nonsense" in n and "not a measure" in n for n in notices)
     assert any("where" in n and "region" in n for n in notices)
     assert at.selectbox(key="explore_measure").value == "asmr"
-    assert list(_table(at)["sex"]) == ["Male", "Female", "Total"]
+    assert list(_table(at)["Sex"]) == ["Male", "Female", "Total"]
 
 
 def test_good_url_sets_the_widgets(app):
@@ -112,13 +121,16 @@ def test_good_url_sets_the_widgets(app):
     assert tuple(at.selectbox(key="explore_period").value) == (2016, 2019)
 
 
-def test_invalid_combination_is_an_error_not_a_traceback(app):
+def test_a_measure_of_one_breakdown_is_never_offered_a_second(app):
+    """Invalid pairs are not offered (explorer.tables.choices): choosing a rate ratio with two
+    breakdowns drops the second and disables its selector, instead of refusing the view."""
     at = _open(app, "pages/explore.py")
     at.selectbox(key="explore_by2").set_value("region").run()
     at.selectbox(key="explore_measure").set_value("rate_ratio").run()
-    assert not at.exception
-    assert "exactly one dimension" in at.error[0].value
-    assert not at.dataframe  # nothing partial shown
+    assert not at.exception and not at.error
+    assert at.selectbox(key="explore_by2").disabled
+    assert at.selectbox(key="explore_by2").value == ""
+    assert "Region" not in _table(at).columns and _param(at, "by") == "sex"
 
 
 def test_missing_database_is_an_error(monkeypatch, tmp_path):
@@ -164,7 +176,7 @@ def test_a_filter_changes_the_table_and_the_url(app):
     at.selectbox(key="explore_where_region").set_value("london").run()
     assert not at.exception and not at.error
     after = _table(at)
-    assert after["value"].iloc[-1] < before["value"].iloc[-1]  # London's total < everyone's
+    assert _numbers(after["Deaths (number)"])[-1] < _numbers(before["Deaths (number)"])[-1]
     assert _param(at, "where.region") == "london"
 
 
@@ -194,16 +206,19 @@ def test_data_catalog_charts_protected_linkage_rates_by_group(app):
     at = _open(app, "pages/data_catalog.py")
     assert at.get("plotly_chart")
 
-    def linkage_frame():
-        return next(d.value for d in at.dataframe if "marker" in d.value.columns)
+    value = "Percentage (% of records linked)"
 
-    assert {"value", "lower", "upper", "status", "marker"} <= set(linkage_frame().columns)
+    def linkage_frame():
+        return next(d.value for d in at.table if value in d.value.columns)
+
+    assert {value, "Lower 95% limit (% of records linked)",
+            "Upper 95% limit (% of records linked)"} <= set(linkage_frame().columns)
     at.selectbox(key="catalog_linkage_by").set_value("region").run()
     assert not at.exception
     frame = linkage_frame()
-    london = frame[frame["region"] == "London"].iloc[0]
-    rest = frame[frame["region"] == "South East"].iloc[0]
-    assert london["value"] < rest["value"]  # London links less well, as published
+    london = frame[frame["Region"] == "London"].iloc[0]
+    rest = frame[frame["Region"] == "South East"].iloc[0]
+    assert _numbers([london[value]]) < _numbers([rest[value]])  # London links less well
 
 
 def test_linkage_rates_protect_small_unlinked_counts(database, census_catalog):
@@ -230,7 +245,7 @@ def test_linkage_rates_protect_small_unlinked_counts(database, census_catalog):
 def test_explore_offers_csv_and_excel_downloads(app):
     at = _open(app, "pages/explore.py")
     labels = [button.proto.label for button in at.get("download_button")]
-    assert labels == ["Download CSV", "Download Excel"]
+    assert labels == ["Download CSV", "Download Excel", "Download trend CSV"]
 
 
 def test_a_statistician_gets_a_link_to_review_the_same_view(app):

@@ -117,7 +117,7 @@ def test_official_signs_in_opens_explore_but_not_review(app, passwords, menus):
 
     at.switch_page("pages/explore.py").run()
     assert not at.exception and not at.error and not _warnings(at)
-    assert list(at.dataframe[0].value["sex"]) == ["Male", "Female", "Total"]
+    assert list(at.table[0].value["Sex"]) == ["Male", "Female", "Total"]
     text = " ".join(m.value for m in at.markdown)
     assert "Policy official v" in text  # the signed-in role is the audience
 

@@ -49,7 +49,7 @@ def _sign_in(at: AppTest, user: str, password: str) -> AppTest:
 
 def _scripts(at: AppTest) -> list[str]:
     return [element.proto.body for element in at.get("html")
-            if element.proto.unsafe_allow_javascript]
+            if element.proto.unsafe_allow_javascript and COOKIE_NAME in element.proto.body]
 
 
 def _refused(at: AppTest, who: str) -> bool:

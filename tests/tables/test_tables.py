@@ -134,7 +134,7 @@ def test_request_validation_messages(census_catalog):
     for measure in ("asmr", "rate_ratio", "adjusted_rate_ratio"):  # standardising within an age band is meaningless
         with pytest.raises(QueryError, match=r"adjusted for age group \(attained\), so it cannot be broken down by it"):
             validate_request(census_catalog, outcome="suicide", measure=measure, by=["age_group"])
-    with pytest.raises(QueryError, match="choose crude_rate"):
+    with pytest.raises(QueryError, match="choose the crude rate"):
         validate_request(census_catalog, outcome="suicide", measure="asmr", by=["sex", "age_group"])
     with pytest.raises(QueryError, match="region"):
         validate_request(census_catalog, outcome="suicide", measure="count", by=["sex"],
@@ -170,7 +170,7 @@ def test_cli_table_csv_and_json(default_database_dir):
 
 @pytest.mark.parametrize("args, phrase", [
     (["--measure", "nonsense", "--by", "sex"], "unknown measure"),
-    (["--measure", "asmr", "--by", "sex,age_group"], "choose crude_rate for age-specific rates"),
+    (["--measure", "asmr", "--by", "sex,age_group"], "choose the crude rate (crude_rate) for age-specific rates"),
     (["--measure", "count", "--by", "sex; DROP TABLE persons"], "unknown dimension"),
     (["--measure", "count", "--by", "sex", "--where", "region=x'; DROP TABLE persons; --"], "region"),
     (["--measure", "count", "--by", "sex", "--period", "1990-2000"], "outside the follow-up"),
