@@ -83,3 +83,31 @@ def test_public_csv_download_has_markers_and_the_support_line(page, public_serve
     assert any(line.endswith(",suppressed_primary,[c]") for line in body)
     assert not any(",hidden," in line for line in body)
     assert any(line.endswith("[z]") for line in body)
+
+
+def test_the_public_task_suicide_and_disability_reads_in_plain_words(page, public_server,
+                                                                     published_only_dir):
+    """Issue 17, the public's task: "What does this say about suicide and disability?" The
+    headline says how many times as high in words, the contents list reaches every view and the
+    glossary, and the glossary explains the words a reader meets."""
+    publication = load_publication("census_mortality",
+                                   published_only_dir / "published" / "census_mortality.json")
+    disability = next(view for view in publication.views if "disability" in view.title.lower())
+    assert "times as high" in disability.headline and "person-years" not in disability.headline
+    _open(page, f"{public_server}/public_summary")
+    page.get_by_role("heading", name="Public summary").wait_for(timeout=WAIT)
+    _wait_for_charts(page, len(publication.views))
+    main = page.get_by_test_id("stMain")
+    contents = main.locator("a[href^='#']").filter(has_text=disability.title)
+    contents.first.click()
+    heading = main.get_by_role("heading", name=disability.title)
+    heading.wait_for(timeout=WAIT)
+    assert heading.is_visible()
+    assert disability.headline.split(" (")[0] in main.inner_text()
+    main.locator("a[href^='#']").filter(has_text="Words used on this page").first.click()
+    glossary = main.get_by_role("heading", name="Words used on this page")
+    glossary.wait_for(timeout=WAIT)
+    text = main.inner_text()
+    for word in ("Person-years", "Age-standardised", "interval"):
+        assert word.lower() in text.lower()
+    assert page.get_by_text("Chart: ", exact=False).count() == len(publication.views)

@@ -122,3 +122,29 @@ def test_downloads_beside_the_table_carry_the_trend_and_the_link_copies(page, se
     page.get_by_text("Link copied", exact=False).wait_for(timeout=WAIT)
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == page.url and "measure=rate_ratio" in copied
+
+
+def test_the_statistician_reviews_religion_by_region_without_scrolling_every_cell(
+        page, server, local_accounts):
+    """Issue 17, the statistician's task: religion x region. The policy opens on the official
+    audience; "hidden cells only" lists just the hidden cells; the suppression pattern is a
+    grid; the report's file name carries the dataset, the view and the policy."""
+    _open_signed_in(page, f"{server}/review?outcome=suicide&measure=count&by=religion,region",
+                    "sam", local_accounts.password("sam"))
+    page.get_by_text("True values: for output checking only").wait_for(timeout=WAIT)
+    page.wait_for_selector('[data-testid="stTable"]', timeout=WAIT)
+    _wait_idle(page)
+    main = page.get_by_test_id("stMain")
+    assert main.get_by_role("radio", name="Official").is_checked()
+    all_rows = main.locator('[data-testid="stTable"]').last.locator("tbody tr").count()
+    main.get_by_text("Hidden cells only").first.click()
+    _wait_idle(page)
+    hidden_rows = main.locator('[data-testid="stTable"]').last.locator("tbody tr").count()
+    assert 0 < hidden_rows < all_rows
+    main.get_by_text("Suppression pattern (grid)").first.wait_for(timeout=WAIT)
+    page.screenshot(path=str(SHOTS / "review_hidden_only.png"), full_page=True)
+    with page.expect_download(timeout=WAIT) as download:
+        page.locator('[data-testid="stDownloadButton"] button').filter(has_text="HTML").first.click()
+    name = download.value.suggested_filename
+    assert name.startswith("output_check_census_mortality_suicide_count_by-religion-region")
+    assert "policy-official" in name

@@ -74,3 +74,17 @@ def test_the_selectors_follow_the_measure(app, census_catalog):
     at.selectbox(key="explore_measure").set_value("asmr").run()
     assert "Age group (attained)" not in at.selectbox(key="explore_by1").options
     assert not at.selectbox(key="explore_by2").disabled
+
+
+@pytest.mark.app
+def test_no_filter_is_offered_on_the_breakdowns_people_in_another_grouping(app):
+    at = app.run()
+    at = at.switch_page("pages/explore.py").run()
+    at.selectbox(key="explore_by1").set_value("disability").run()
+    assert not at.exception and not at.error
+    keys = {box.key for box in at.selectbox}
+    assert "explore_where_disability_grouped" not in keys and "explore_where_disability" not in keys
+    assert "explore_where_region" in keys and "explore_where_region_grouped" in keys
+    at.selectbox(key="explore_by1").set_value("disability_grouped").run()
+    keys = {box.key for box in at.selectbox}
+    assert "explore_where_disability" not in keys
