@@ -298,6 +298,12 @@ def _checked_filter(catalog: Catalog, code: str, values: Sequence[str],
     if code in by:
         raise QueryError(f"{dimension.label.lower()} is already a breakdown, so it cannot also "
                          "be a filter")
+    family = dimension.grouping_of or code
+    for other in by:  # disability_grouped as a filter of a table by disability, or the reverse
+        if (catalog.dimension(other).grouping_of or other) == family:
+            raise QueryError(f"{dimension.label.lower()} groups the same people as the breakdown "
+                             f"{catalog.dimension(other).label.lower()}, so it cannot also be a "
+                             "filter")
     values = tuple(dict.fromkeys((values,) if isinstance(values, str) else values))
     if len(values) != 1:
         raise QueryError(f"a filter selects one {dimension.label.lower()}{_example_group(dimension)}, "

@@ -96,11 +96,13 @@ def test_explore_and_the_data_catalog_show_linkage_quality_and_bias(page, justic
         "() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=WAIT)
     assert page.get_by_role("heading", name="Precision and recall").is_visible()
     assert page.get_by_role("heading", name="The linkage model").is_visible()
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stDataFrame\"] [role=\"columnheader\"]')"
-        ".length >= 8", timeout=WAIT)
+    wanted = ["Recall (%)", "Precision (%)", "m probability", "Standardised difference"]
+    page.wait_for_function(  # each grid draws its headers when it is drawn: wait for all four
+        "(wanted) => { const shown = [...document.querySelectorAll("
+        "'[data-testid=\"stDataFrame\"] [role=\"columnheader\"]')].map(h => h.innerText.trim());"
+        " return wanted.every(w => shown.includes(w)); }", arg=wanted, timeout=WAIT)
     headers = _headers(page)
-    assert {"Recall (%)", "Precision (%)", "m probability", "Standardised difference"} <= set(headers)
+    assert set(wanted) <= set(headers)
     bias_chart = page.locator(".js-plotly-plot").nth(2)
     assert "Linked and unlinked records by sex" in (bias_chart.locator(".gtitle").text_content() or "")
     assert bias_chart.locator(".legendtext").all_text_contents() == ["Linked records",

@@ -88,3 +88,15 @@ def test_no_filter_is_offered_on_the_breakdowns_people_in_another_grouping(app):
     at.selectbox(key="explore_by1").set_value("disability_grouped").run()
     keys = {box.key for box in at.selectbox}
     assert "explore_where_disability" not in keys
+
+
+@pytest.mark.unit
+def test_a_filter_on_another_grouping_of_a_breakdown_is_refused(census_catalog):
+    with pytest.raises(QueryError, match="groups the same people as the breakdown"):
+        validate_request(census_catalog, outcome="suicide", measure="asmr", by=("disability",),
+                         where={"disability_grouped": ("disabled",)})
+    with pytest.raises(QueryError, match="groups the same people as the breakdown"):
+        validate_request(census_catalog, outcome="suicide", measure="asmr",
+                         by=("disability_grouped",), where={"disability": ("limited_a_lot",)})
+    validate_request(census_catalog, outcome="suicide", measure="asmr", by=("disability",),
+                     where={"region_grouped": ("north",)})

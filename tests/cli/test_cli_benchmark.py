@@ -67,3 +67,40 @@ def _run_usage(capsys, *args: str) -> tuple[int, str, str]:
         code = stop.code
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("benchmark", ["reference", "total"])
+def test_cli_marks_agree_with_independently_computed_intervals(capsys, default_database,
+                                                               benchmark):
+    """The CLI's ``comparison`` for all-cause crude rates by detailed ethnic group equals a mark computed
+    here from its own shown deaths and person-years: exact Poisson (Garwood) 95% limits with
+    scipy's chi-square quantiles, against the benchmark row's shown rate (rows whose limit lies
+    within rounding of the benchmark are left out)."""
+    from scipy.stats import chi2
+
+    code, out, err = _run(capsys, "table", "--dataset", "census_mortality", "--outcome",
+                          "all_cause", "--measure", "crude_rate", "--by", "ethnicity_detailed",
+                          "--database", str(default_database), "--benchmark", benchmark)
+    assert code == 0, err
+    frame = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    label = "White: English, Welsh, Scottish, Northern Irish or British" \
+        if benchmark == "reference" else "Total"
+    base = float(frame.loc[frame["ethnicity_detailed"] == label, "value"].iat[0])
+    checked = {"higher": 0, "similar": 0, "lower": 0}
+    for _, row in frame.iterrows():
+        if row["ethnicity_detailed"] == label:
+            assert row["comparison"] == "benchmark"
+            continue
+        if row["value"] == "":
+            assert row["comparison"] == "", row.to_dict()
+            continue
+        deaths, years = float(row["events"]), float(row["denominator"])
+        lower = chi2.ppf(0.025, 2 * deaths) / 2 / years * 100_000
+        upper = chi2.ppf(0.975, 2 * deaths + 2) / 2 / years * 100_000
+        if min(abs(lower - base), abs(upper - base)) < 0.01:
+            continue
+        expected = "higher" if lower > base else "lower" if upper < base else "similar"
+        assert row["comparison"] == expected, row.to_dict()
+        checked[expected] += 1
+    assert sum(checked.values()) >= 8 and checked["similar"] and \
+        (checked["higher"] or checked["lower"]), checked
