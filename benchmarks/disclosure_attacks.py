@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.grouping_attacks import GroupingAttacks  # noqa: E402
 from benchmarks.public_attacks import PublicFileAttacks  # noqa: E402
 from benchmarks.attack_harness import (DATASET, AttackResult, CliAttacker, Truth,  # noqa: E402
                                        period_text, shown_counts, utility)
@@ -44,9 +45,10 @@ from explorer.tables import policy_for  # noqa: E402
 SDC_DOC = ROOT / "docs" / "sdc.md"
 
 
-class Attacks(PublicFileAttacks):
+class Attacks(PublicFileAttacks, GroupingAttacks):
     """The eight attacks of issue 11, scripted against the CLI on one database (attacks 5 to 7,
-    on the published file, in benchmarks/public_attacks.py)."""
+    on the published file, in benchmarks/public_attacks.py), and attack 9 of issue 17 on the
+    catalog's coarser groupings (benchmarks/grouping_attacks.py)."""
 
     def __init__(self, database: Path, breadth: str = "full"):
         self.catalog = load_catalog(DATASET)
@@ -327,7 +329,8 @@ class Attacks(PublicFileAttacks):
     def run_all(self) -> list[AttackResult]:
         publication = self._publication()
         results = [self.attack_1(), self.attack_2(), self.attack_3(), self.attack_4(),
-                   self.attack_5(publication), self.attack_6(publication), self.attack_8()]
+                   self.attack_5(publication), self.attack_6(publication), self.attack_8(),
+                   self.attack_9()]
         results.insert(6, self.attack_7(publication))
         return results
 
