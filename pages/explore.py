@@ -7,9 +7,8 @@ import streamlit as st
 
 from explorer.app.cached import (alternatives_for_view, csv_download, hidden_cell_summary,
                                   linkage_notes_for, load_catalog_for_app, require_router,
-                                  view_tables_for, view_workbook_for)
+                                  view_charts_for, view_tables_for, view_workbook_for)
 from explorer.app.chart_display import show_chart
-from explorer.app.charts import chart_for
 from explorer.app.copy_link import copy_link_button
 from explorer.app.downloads import XLSX_MIME
 from explorer.app.explore_text import recent_trend_frame, trend_caption
@@ -43,9 +42,8 @@ try:
     request = view.request(catalog, AUDIENCE)
     table, trend = view_tables_for(request)  # no trend (None) for a person-level dataset
     empty = nothing_to_draw(table)
-    figure = None if empty else chart_for(table)
     trend_empty = None if trend is None else nothing_to_draw(trend)
-    trend_figure = None if trend is None or trend_empty else chart_for(trend)
+    figure, trend_figure = view_charts_for(request)  # None where there is nothing to draw
     recent = None if trend is None else recent_trends(trend)
     policy = policy_for(catalog, AUDIENCE)
     download = csv_download(table, catalog)

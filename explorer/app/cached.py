@@ -179,6 +179,26 @@ def view_tables_for(request: TableRequest) -> tuple[MeasureTable, MeasureTable |
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def _cached_view_charts(request: TableRequest, database_file: DatabaseFile):
+    """The view's chart and its trend's (None where the table has nothing to draw), drawn once
+    per view: a figure is made from the protected tables only, so it is as safe to share as
+    they are, and drawing 20 small multiples costs more than the tables themselves."""
+    from explorer.app.charts import chart_for
+    from explorer.tables.alternatives import nothing_to_draw
+
+    table, trend = cached_view_tables(request, database_file)
+    return tuple(None if each is None or nothing_to_draw(each) else chart_for(each)
+                 for each in (table, trend))
+
+
+def view_charts_for(request: TableRequest):
+    """The Explore page's (cached) figures for a view and its trend: (figure or None, trend
+    figure or None), None where there is nothing to draw or no trend."""
+    with _reading(request.dataset):
+        return _cached_view_charts(request, _database_file(request.dataset))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def _cached_view_workbook(request: TableRequest, database_file: DatabaseFile) -> bytes:
     table, trend = cached_view_tables(request, database_file)
     return xlsx_download(table, load_catalog_for_app(request.dataset), trend)

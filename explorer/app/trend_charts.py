@@ -129,21 +129,28 @@ def _small_multiples(table: MeasureTable, lines: list, order: list) -> go.Figure
     fig = make_subplots(rows=rows_n, cols=columns, shared_xaxes="all", shared_yaxes="all",
                         subplot_titles=[label for label, _, _ in groups],
                         vertical_spacing=min(0.08, 0.5 / rows_n), horizontal_spacing=0.04)
+    traces, panel_rows, panel_cols = [], [], []  # added at once: per trace is quadratic
+
+    def add(trace, index: int) -> None:
+        traces.append(trace)
+        panel_rows.append(index // columns + 1)
+        panel_cols.append(index % columns + 1)
+
     for index, (label, rows, _) in enumerate(groups):
-        where = {"row": index // columns + 1, "col": index % columns + 1}
         gap_x, gap_hover = [], []
         if total is not None:
             trace, x, hover = _line_trace(table, total[0], total[1], PANEL_TOTAL_STYLE, 1.5,
                                           showlegend=index == 0, legendgroup="total")
-            fig.add_trace(trace, **where)
+            add(trace, index)
             gap_x += x
             gap_hover += hover
         trace, x, hover = _line_trace(table, label, rows, PANEL_STYLE, 2, showlegend=False)
-        fig.add_trace(trace, **where)
+        add(trace, index)
         gap_x += x
         gap_hover += hover
         if gap_x:
-            fig.add_trace(_gap_trace(gap_x, gap_hover, showlegend=False), **where)
+            add(_gap_trace(gap_x, gap_hover, showlegend=False), index)
+    fig.add_traces(traces, rows=panel_rows, cols=panel_cols)
     for annotation in fig.layout.annotations:  # the panel titles
         annotation.font = dict(_SMALL_FONT)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
