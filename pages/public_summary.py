@@ -2,14 +2,14 @@
 (python -m explorer publish). Works without the microdata database; shows the Samaritans
 support notice with every suicide-related view. A contents list at the top links to each view's
 heading, and a "Words used on this page" section explains the terms (explorer.release.glossary).
-Each chart is drawn with plotly's own layout and no toolbar (CHART_CONFIG) and has its text
-alternative (chart_summary) as a caption under it."""
+Each chart is drawn the one accessible way (explorer.app.chart_display.show_chart: plotly's own
+layout, no toolbar, its text alternative under it)."""
 
 import streamlit as st
 
 from explorer.app.cached import require_router
-from explorer.app.chart_text import chart_summary
-from explorer.app.charts import CHART_CONFIG, chart_for
+from explorer.app.chart_display import show_chart
+from explorer.app.charts import chart_for
 from explorer.auth import STATISTICIAN, current_role
 from explorer.catalog import SUPPORT_NOTICE
 from explorer.release import (PublishedFileError, glossary, load_publication, published_frame,
@@ -46,9 +46,7 @@ st.markdown("The words used in the headlines and charts, and the markers [c], [u
 for view in publication.views:
     st.header(view.title, anchor=view.code, divider="gray")
     st.markdown(f"**{view.headline}**")
-    st.plotly_chart(chart_for(view.table), theme=None, config=CHART_CONFIG,
-                    key=f"public_chart_{view.code}", width="stretch")
-    st.caption(f"Chart: {chart_summary(view.table)}")
+    show_chart(chart_for(view.table), view.table, key=f"public_chart_{view.code}")
     shows, does_not = st.columns(2)
     with shows:
         st.markdown("**What this shows**")

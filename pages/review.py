@@ -13,7 +13,7 @@ from explorer.auth import require_role
 from explorer.errors import ExplorerError
 from explorer.release import (
     BANNER, CELL_FILTERS, CUSTOM, MAX_CUSTOM_THRESHOLD, POLICY_CHOICES, POLICY_PARAMETERS,
-    REASON_TEXT, REVIEW_AUDIENCE, WARNING, DecisionReason, filter_cells, grid_style,
+    REASON_TEXT, REVIEW_AUDIENCE, WARNING, DecisionReason, grid_style,
     policy_caption, report_filename, report_html, report_json, review_frame, suppression_grid,
     summary_lines,
 )
@@ -107,11 +107,11 @@ for tab, review in zip(st.tabs(tab_names), reviews):
                        "revealing cell; [c] secondary: hidden to protect another cell; "
                        "\"! decide\": the cell needs a decision.")
             st.table(grid_style(grid))
-        listed = len(filter_cells(review, cells))
-        st.caption(f"Cell table: {listed} of {len(review.frame)} cells "
+        listed = review_frame(review, cells)
+        st.caption(f"Cell table: {len(listed)} of {len(review.frame)} cells "
                    f"({CELL_FILTERS[cells].lower()}).")
-        if listed:
-            st.table(review_frame(review, cells))
+        if len(listed):
+            st.table(listed)
         else:
             st.info(f"No cells to list: {CELL_FILTERS[cells].lower()} finds none in this table.",
                     icon=":material/filter_alt_off:")

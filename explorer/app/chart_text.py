@@ -24,10 +24,11 @@ import numpy as np
 import pandas as pd
 
 from explorer.app.charts import (
-    EVERYONE, _RATIO_MEASURES, _is_total, _number, _require, _total_rows, _trend_lines,
+    EVERYONE, _is_total, _number, _require, _total_rows, _trend_lines,
     benchmark_name, category_labels, comparisons, dimension_columns, margin_rows, marker_text)
 from explorer.sdc.status import CellStatus
 from explorer.tables.measure_table import MeasureTable
+from explorer.tables.request import RATIO_MEASURES
 
 _NOUNS = {"count": "number", "crude_rate": "rate", "asmr": "rate", "proportion": "percentage",
           "rate_ratio": "ratio", "adjusted_rate_ratio": "ratio", "proportion_ratio": "ratio"}
@@ -114,7 +115,7 @@ def _one_way(table: MeasureTable) -> str:
     labels = category_labels(table)
     margins = margin_rows(table)
     reference = table.row_flags["is_reference"].to_numpy(dtype=bool)
-    ratio = table.request.measure in _RATIO_MEASURES
+    ratio = table.request.measure in RATIO_MEASURES
     noun = _noun(table)
     interior = ~margins & ~(reference if ratio else np.zeros(len(frame), dtype=bool))
     values = frame["value"].to_numpy(float)

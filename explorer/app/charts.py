@@ -57,9 +57,8 @@ from explorer.app.trend_charts import (  # noqa: F401
     TREND_STYLES, _gap_trace, _line_trace, _small_multiples, _trend_lines, trend_chart)
 from explorer.app.two_way_charts import comparison_chart, two_way_chart
 from explorer.tables.measure_table import MeasureTable
+from explorer.tables.request import ORDERED_MEASURES, RATIO_MEASURES
 
-_RATIO_MEASURES = {"rate_ratio", "adjusted_rate_ratio", "proportion_ratio"}
-_INDEX_MEASURES = {"sii", "rii"}
 
 
 # --- one breakdown --------------------------------------------------------------------------
@@ -118,7 +117,7 @@ def group_chart(table: MeasureTable) -> go.Figure:
     labels = category_labels(table)
     dims = dimension_columns(table)
     counts = table.request.measure == "count"
-    ratio = table.request.measure in _RATIO_MEASURES
+    ratio = table.request.measure in RATIO_MEASURES
     compared = comparisons(table)
     benchmark = benchmark_name(table)
     hover = [_hover(table, row, label, c, benchmark)
@@ -206,7 +205,7 @@ def chart_for(table: MeasureTable) -> go.Figure:
     table = _require(table)
     if "year" in table.request.by:
         return trend_chart(table)
-    if table.request.measure in _INDEX_MEASURES:
+    if table.request.measure in ORDERED_MEASURES:
         return index_chart(table)
     if len(dimension_columns(table)) == 2:
         return two_way_chart(table)

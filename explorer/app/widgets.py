@@ -98,11 +98,11 @@ def view_selectors(prefix: str, catalog: Catalog) -> ExploreView:
     with st.expander("Filter other groups"):
         st.caption("Choose one group to look within, or everyone.")
         columns = st.columns(3)
-        broken_down = {catalog.dimensions[code].grouping_of or code for code in by}
+        broken_down = {catalog.dimensions[code].stored_as for code in by}
         # no filter on a breakdown, or on another grouping of the same people (disability and
         # disability_grouped): a filter there only empties some of the breakdown's groups
         filters = [code for code in dimensions
-                   if (catalog.dimensions[code].grouping_of or code) not in broken_down]
+                   if catalog.dimensions[code].stored_as not in broken_down]
         for i, code in enumerate(filters):
             names = {NONE: "Everyone", **catalog.dimensions[code].filter_choices()}
             if st.session_state.get(f"{prefix}_where_{code}", NONE) not in names:

@@ -104,6 +104,12 @@ class Dimension:
         """True for a grouping of another dimension (``grouping_of``)."""
         return self.grouping_of is not None
 
+    @property
+    def stored_as(self) -> str:
+        """The dimension whose column holds this one's people: the base of a grouping, else
+        itself. Two dimensions stored as the same one count the same people."""
+        return self.grouping_of or self.code
+
     def group_of(self, base: Dimension) -> dict[int, int]:
         """For a grouping dimension: the base's category code -> this dimension's group code
         (every base category is in exactly one group; the loader checks it)."""
@@ -195,7 +201,7 @@ class Dimension:
     def to_dict(self) -> dict[str, Any]:
         plain = ("label", "table", "column", "reference", "ordered", "order_direction",
                  "standardisation_bands")
-        if self.grouping_of is not None:  # stored in its base's column, as in the catalog file
+        if self.is_grouping:  # stored in its base's column, as in the catalog file
             plain = ("label", "reference", "ordered", "order_direction", "grouping_of")
         return {**{name: getattr(self, name) for name in plain},
                 "hierarchy": None if self.hierarchy is None else self.hierarchy.to_dict(),

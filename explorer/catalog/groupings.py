@@ -1,12 +1,10 @@
 """Coarser groupings of a catalog's dimensions, checked and linked while a catalog loads.
 
 A grouping dimension (``grouping_of``) names no table or column of its own: its categories are a
-partition of its base dimension's (``_grouping_base``, ``_check_grouping``). Once every
-dimension is built, ``link_coarser`` tells each dimension which coarser ones it has: the
-groupings declared of it and its hierarchy's parent dimension.
-
-Problems are raised as ``explorer.catalog.sections.CatalogProblem``; ``sections`` imports this
-module, so that class is imported where it is raised, not when this module loads.
+partition of its base dimension's (``grouping_base``, ``check_grouping``, called by
+``explorer.catalog.sections.build_dimension``). Once every dimension is built, ``link_coarser``
+tells each dimension which coarser ones it has: the groupings declared of it and its
+hierarchy's parent dimension.
 """
 
 from __future__ import annotations
@@ -15,14 +13,13 @@ import dataclasses
 from typing import Any
 
 from explorer.catalog.dimensions import Dimension
+from explorer.catalog.problems import CatalogProblem
 
 
-def _grouping_base(code: str, raw: dict[str, Any],
+def grouping_base(code: str, raw: dict[str, Any],
                    raw_dimensions: dict[str, Any]) -> dict[str, Any]:
     """The raw base dimension of a grouping (``grouping_of``), after checking that the grouping
     declares nothing its base decides (where it is stored) or a grouping cannot have."""
-    from explorer.catalog.sections import CatalogProblem
-
     path: list[str | int] = ["dimensions", code]
     base = raw["grouping_of"]
     if base == code or base not in raw_dimensions:
@@ -43,12 +40,10 @@ def _grouping_base(code: str, raw: dict[str, Any],
     return base_raw
 
 
-def _check_grouping(code: str, raw: dict[str, Any], base_raw: dict[str, Any]) -> None:
+def check_grouping(code: str, raw: dict[str, Any], base_raw: dict[str, Any]) -> None:
     """A grouping's categories are a partition of its base's: every base category (residual
     ones included, so both tables count the same people) is the child of exactly one group, and
     a residual base category only of a residual group that holds residual categories alone."""
-    from explorer.catalog.sections import CatalogProblem
-
     base = raw["grouping_of"]
     base_categories = {item["key"]: item for item in base_raw["categories"]}
     placed: dict[str, str] = {}
@@ -91,7 +86,7 @@ def link_coarser(dimensions: dict[str, Dimension]) -> dict[str, Dimension]:
     it (``grouping_of``) and its hierarchy's parent dimension (catalog order)."""
     coarser: dict[str, list[str]] = {code: [] for code in dimensions}
     for code, dimension in dimensions.items():
-        if dimension.grouping_of is not None:
+        if dimension.is_grouping:
             coarser[dimension.grouping_of].append(code)
     for code, dimension in dimensions.items():
         parent = dimension.hierarchy.parent_dimension if dimension.hierarchy else None

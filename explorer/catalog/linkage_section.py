@@ -14,7 +14,8 @@ from explorer.catalog.linkage import (MODEL_PARAMETER_COLUMNS, MODEL_SETTING_COL
                                       LinkageBias, LinkageEvaluation, LinkageModel,
                                       LinkageQuality)
 from explorer.catalog.model import Cohort, Table
-from explorer.catalog.sections import CatalogProblem, require_column
+from explorer.catalog.problems import CatalogProblem
+from explorer.catalog.sections import require_column
 
 _PATH: list[str | int] = ["dataset", "linkage"]
 

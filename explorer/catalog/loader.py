@@ -29,11 +29,13 @@ from explorer.catalog.shapes import PERSON_LEVEL, PERSON_TIME
 from explorer.catalog.public_views import build_public_views
 from explorer.catalog.schema import CATALOG_SCHEMA, IDENTIFIER_PATTERN
 from explorer.catalog.source import Source, SourceProblem, build_source
+from explorer.catalog.problems import CatalogProblem
 from explorer.catalog.sections import (
-    CatalogProblem, build_cohort, build_dimension, build_follow_up, build_outcome,
+    build_cohort, build_dimension, build_follow_up, build_outcome,
     build_explore_default, build_standard_population, build_structural_zeros, build_tables,
-    check_dimension_tables, link_coarser,
+    check_dimension_tables,
 )
+from explorer.catalog.groupings import link_coarser
 from explorer.errors import CatalogError
 
 _VALIDATOR = jsonschema.Draft202012Validator(CATALOG_SCHEMA)
@@ -210,7 +212,7 @@ def _build_source(raw: dict[str, Any] | None, tables, cohort, dimensions, outcom
         return build_source(
             raw, persons_table=persons, persons_columns=tables[persons].columns,
             person_dimensions={code: d for code, d in dimensions.items()
-                               if d.table == persons and d.grouping_of is None},
+                               if d.table == persons and not d.is_grouping},
             outcome_columns={code: outcome.event_column for code, outcome in outcomes.items()},
             model_columns=(cohort.join_key, cohort.record_key_column, cohort.cohort_filter_column))
     except SourceProblem as problem:

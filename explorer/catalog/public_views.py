@@ -13,7 +13,7 @@ from explorer.catalog.dimensions import Dimension
 from explorer.catalog.model import FollowUp, Outcome, PublicView, StandardPopulation
 from explorer.catalog.child_wording import child_wording_problems
 from explorer.catalog.safe_messaging import wording_problems
-from explorer.catalog.sections import CatalogProblem
+from explorer.catalog.problems import CatalogProblem
 from explorer.catalog.shapes import PERSON_LEVEL, PERSON_TIME, PUBLIC_VIEW_MEASURES, SHAPE_WORDS
 
 _TEXTS = ("title", "headline_subject", "what_it_means", "what_it_does_not_mean")

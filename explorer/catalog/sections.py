@@ -8,12 +8,12 @@ and returns the model objects, or raises a :class:`CatalogProblem` at the first 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from explorer.catalog.dimensions import Category, Dimension, Hierarchy, HierarchyGroup
-from explorer.catalog.groupings import (  # noqa: F401 (link_coarser: re-exported for the loader)
-    _check_grouping, _grouping_base, link_coarser)
+from explorer.catalog.groupings import check_grouping, grouping_base
+from explorer.catalog.problems import CatalogProblem
 from explorer.catalog.model import (
     Cohort, Column, ExploreDefault, ExposureIndex, FollowUp, Outcome, StandardPopulation,
     StructuralZero, Table,
@@ -26,15 +26,6 @@ PERSON_TIME_COHORT_KEYS = ("exit_year_column", "exit_age_group_column", "exposur
 person-level one must not have."""
 PERSON_TIME_OUTCOME_KEYS = ("icd10", "min_age", "first_year")
 """Outcome keys a person-time dataset needs (optional for a person-level one)."""
-
-
-class CatalogProblem(Exception):
-    """A semantic problem at a key path (``["dimensions", "sex", "reference"]``)."""
-
-    def __init__(self, path: Sequence[str | int], message: str) -> None:
-        super().__init__(message)
-        self.path = tuple(path)
-        self.message = message
 
 
 def _difference(expected: Iterable[str], given: Iterable[str]) -> str:
@@ -118,7 +109,7 @@ def check_dimension_tables(cohort: Cohort, dimensions: dict[str, Dimension]) -> 
     for code, dimension in dimensions.items():
         if dimension.table == cohort.persons_table:
             continue
-        if dimension.grouping_of is not None:
+        if dimension.is_grouping:
             raise CatalogProblem(["dimensions", code, "grouping_of"],
                                  f"a grouping must be of a dimension of table "
                                  f"{cohort.persons_table!r} (one value per person); "
@@ -207,8 +198,8 @@ def build_dimension(code: str, raw: dict[str, Any], tables: dict[str, Table],
     path: list[str | int] = ["dimensions", code]
     grouping_of = raw.get("grouping_of")
     if grouping_of is not None:
-        base_raw = _grouping_base(code, raw, raw_dimensions)
-        _check_grouping(code, raw, base_raw)
+        base_raw = grouping_base(code, raw, raw_dimensions)
+        check_grouping(code, raw, base_raw)
         raw = {**raw, "table": base_raw["table"], "column": base_raw["column"]}
     else:
         for key in ("table", "column"):

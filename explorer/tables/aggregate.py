@@ -78,7 +78,7 @@ def shared_events_frame(request: TableRequest, catalog: Catalog, runner: QueryRu
     query_by = _query_by(request, catalog, dimensions)
     filters = _filters(request, catalog)
     age = catalog.standardisation_dimension
-    if filters.get(age.code) == ["__none__"] or _selects_nobody(filters):
+    if _selects_nobody(filters):
         return _empty_events_frame([*query_by, catalog.cohort.year_column, age.code])
     return runner.breakdown(request.outcome, query_by, filters=filters, period=request.period,
                             by_year=True)
@@ -89,7 +89,7 @@ def summed_by_groups(frame: pd.DataFrame, catalog: Catalog,
     """A query's rows by ``dimensions`` with each grouping dimension's base codes turned into
     group codes and the other (additive) columns summed per group; unchanged when no dimension
     is a grouping. For callers that index the rows by category (e.g. the linkage rate table)."""
-    if not any(d.grouping_of is not None for d in dimensions) or frame.empty:
+    if not any(d.is_grouping for d in dimensions) or frame.empty:
         return frame
     codes = [d.code for d in dimensions]
     return _grouped(frame, catalog, dimensions).groupby(codes, as_index=False).sum()
@@ -103,7 +103,7 @@ def request_filters(request: TableRequest, catalog: Catalog) -> dict[str, list[s
     for code, choices in request.where.items():
         dimension = catalog.dimension(code)
         keys = [key for choice in choices for key in dimension.filter_keys(choice)]
-        if dimension.grouping_of is not None:
+        if dimension.is_grouping:
             code = dimension.grouping_of
             keys = [base for key in keys for base in dimension.base_keys(key)]
         if code in filters:
@@ -113,7 +113,8 @@ def request_filters(request: TableRequest, catalog: Catalog) -> dict[str, list[s
 
 
 def _selects_nobody(filters: dict[str, list[str]]) -> bool:
-    """True when a filter on a grouping and one on its base select no category in common."""
+    """True when a filter selects no category: the outcome's age range and the age filter do
+    not meet, or a filter on a grouping and one on its base have no category in common."""
     return any(len(keys) == 0 for keys in filters.values())
 
 
@@ -123,7 +124,7 @@ def _grouped(frame: pd.DataFrame, catalog: Catalog, dimensions: list[Dimension])
     not summed here: the callers add every row into its cell, so a group's events, person-years,
     persons and record-key sum are those of the people in its base categories, exactly as the
     subtotal of the same people would be (docs/sdc.md)."""
-    groupings = [d for d in dimensions if d.grouping_of is not None]
+    groupings = [d for d in dimensions if d.is_grouping]
     if not groupings or frame.empty:
         return frame
     frame = frame.copy()
@@ -139,12 +140,12 @@ def _filters(request: TableRequest, catalog: Catalog) -> dict[str, list[str]]:
     bands = age_bands_for(catalog, request.outcome)
     if len(bands) < len(age.categories):
         chosen = filters.get(age.code)
-        filters[age.code] = [b for b in bands if chosen is None or b in chosen] or ["__none__"]
+        filters[age.code] = [b for b in bands if chosen is None or b in chosen]  # [] selects nobody
     return filters
 
 
 def _empty_events_frame(keys: list[str]) -> pd.DataFrame:
-    """A breakdown with no rows (the outcome's age range and the age filter do not meet)."""
+    """A breakdown with no rows (a filter selects nobody: ``_selects_nobody``)."""
     return pd.DataFrame(columns=[*keys, "events", "person_years", "record_key_sum"])
 
 
@@ -160,7 +161,7 @@ def _events_table(request: TableRequest, catalog: Catalog, runner: QueryRunner,
         keys = list(dict.fromkeys([*query_by, *([year_column] if trend else []), age.code]))
         frame = (shared.groupby(keys, as_index=False)[["events", "person_years", "record_key_sum"]]
                  .sum() if len(shared) else shared[[*keys, "events", "person_years", "record_key_sum"]])
-    elif filters.get(age.code) == ["__none__"] or _selects_nobody(filters):
+    elif _selects_nobody(filters):
         frame = _empty_events_frame([*query_by, year_column, age.code])
     else:
         frame = runner.breakdown(request.outcome, query_by, filters=filters, period=request.period,

@@ -26,7 +26,8 @@ from explorer.errors import QueryError
 from explorer.sdc.status import CellStatus, Marker
 from explorer.tables.build import policy_for
 from explorer.tables.measure_table import MeasureTable
-from explorer.tables.request import TableRequest, offered_periods, validate_request
+from explorer.tables.request import (RATIO_MEASURES, TableRequest, offered_periods,
+                                     validate_request)
 
 COARSER, LONGER_PERIOD, FEWER_FILTERS = "coarser", "longer_period", "fewer_filters"
 KINDS = (COARSER, LONGER_PERIOD, FEWER_FILTERS)
@@ -34,17 +35,12 @@ KINDS = (COARSER, LONGER_PERIOD, FEWER_FILTERS)
 keeps the people and years asked about, a longer period keeps the people, and dropping a
 filter changes who is counted."""
 MAX_ALTERNATIVES = 4
-RATIO_MEASURES = frozenset({"rate_ratio", "adjusted_rate_ratio", "proportion_ratio"})
-"""Measures whose reference group's row is 1 by definition, so it draws nothing."""
 _HIDDEN_STATUSES = frozenset({CellStatus.SUPPRESSED_PRIMARY.value,
                               CellStatus.SUPPRESSED_SECONDARY.value})
 _FIGURE_WORDS = {"count": "figure", "proportion": "percentage", "rate_ratio": "comparison",
                  "adjusted_rate_ratio": "comparison", "proportion_ratio": "comparison",
                  "sii": "figure", "rii": "figure"}
 """What a measure's value is called in plain words (default: a rate)."""
-_CORE_FIELDS = ("dataset", "outcome", "measure", "by", "where", "period", "audience")
-"""TableRequest fields ``validate_request`` checks; any others (e.g. a benchmark) are kept as
-the view has them."""
 
 
 @dataclass(frozen=True)
@@ -148,22 +144,16 @@ def nothing_to_draw(table: MeasureTable) -> str | None:
     return "Nothing to draw: no group has a value that can be shown."
 
 
-def _core(request: TableRequest) -> dict:
-    return {name: getattr(request, name) for name in _CORE_FIELDS if name != "dataset"}
-
-
 def _validated(catalog: Catalog, request: TableRequest, **changes) -> TableRequest | None:
     """``request`` with ``changes``, validated like any request (None if it does not
-    validate); fields ``validate_request`` does not check are kept as they are."""
-    parts = {**_core(request), **changes}
-    parts["where"] = {code: tuple(values) for code, values in parts["where"].items()}
+    validate)."""
+    parts = {field.name: getattr(request, field.name) for field in dataclasses.fields(request)
+             if field.name != "dataset"}
+    parts.update(changes)
     try:
-        checked = validate_request(catalog, **parts)
+        return validate_request(catalog, **parts)
     except QueryError:
         return None
-    kept = {field.name: getattr(request, field.name) for field in dataclasses.fields(request)
-            if field.name not in _CORE_FIELDS}
-    return dataclasses.replace(checked, **kept) if kept else checked
 
 
 def _candidates(request: TableRequest, catalog: Catalog) -> list[tuple[str, str, TableRequest]]:

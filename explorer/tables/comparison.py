@@ -36,12 +36,12 @@ import numpy as np
 import pandas as pd
 
 from explorer.sdc.structure import TOTAL
+from explorer.tables.request import RATIO_MEASURES
 
 HIGHER, SIMILAR, LOWER, BENCHMARK, NOT_COMPARED = "higher", "similar", "lower", "benchmark", ""
 COMPARISONS = (HIGHER, SIMILAR, LOWER, BENCHMARK, NOT_COMPARED)
 """Every value the ``comparison`` column may hold."""
 RATE_MEASURES = ("crude_rate", "asmr", "proportion")
-RATIO_MEASURES = ("rate_ratio", "adjusted_rate_ratio", "proportion_ratio")
 INDEX_NULLS = {"sii": 0.0, "rii": 1.0}
 """The value of each index that means no inequality."""
 MARGIN_SUFFIX = "_is_margin"

@@ -43,8 +43,11 @@ _NEEDS_PERSON_TIME = {
 _NEEDS_PERSON_LEVEL = {
     "proportion_ratio": "ratios of proportions are for outcomes that are shares of people",
 }
-SINGLE_DIMENSION_MEASURES = {"rate_ratio", "adjusted_rate_ratio", "proportion_ratio", "sii", "rii"}
-ORDERED_MEASURES = {"sii", "rii"}
+RATIO_MEASURES = frozenset({"rate_ratio", "adjusted_rate_ratio", "proportion_ratio"})
+"""Measures that are a group's figure over its reference group's (the reference row is 1)."""
+ORDERED_MEASURES = frozenset({"sii", "rii"})
+"""The indices of inequality: one figure over ordered groups."""
+SINGLE_DIMENSION_MEASURES = RATIO_MEASURES | ORDERED_MEASURES
 MIN_INDEX_GROUPS = 3
 """Ordered groups an SII or RII needs (non-residual categories of its dimension)."""
 AGE_ADJUSTED_MEASURES = {"asmr", "rate_ratio", "adjusted_rate_ratio", "sii", "rii"}
@@ -298,9 +301,8 @@ def _checked_filter(catalog: Catalog, code: str, values: Sequence[str],
     if code in by:
         raise QueryError(f"{dimension.label.lower()} is already a breakdown, so it cannot also "
                          "be a filter")
-    family = dimension.grouping_of or code
     for other in by:  # disability_grouped as a filter of a table by disability, or the reverse
-        if (catalog.dimension(other).grouping_of or other) == family:
+        if catalog.dimension(other).stored_as == dimension.stored_as:
             raise QueryError(f"{dimension.label.lower()} groups the same people as the breakdown "
                              f"{catalog.dimension(other).label.lower()}, so it cannot also be a "
                              "filter")
